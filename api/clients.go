@@ -1,0 +1,156 @@
+package api
+
+import (
+	"context"
+	"time"
+
+	"afspraak/models"
+)
+
+// Consent is a client's consent per channel.
+type Consent struct {
+	WhatsApp   bool       `json:"whatsapp"`
+	WhatsAppAt *time.Time `json:"whatsapp_changed_at,omitempty"`
+	SMS        bool       `json:"sms"`
+	SMSAt      *time.Time `json:"sms_changed_at,omitempty"`
+}
+
+// ClientResponse is a client on the wire.
+type ClientResponse struct {
+	ID               int64     `json:"id"`
+	Name             string    `json:"name"`
+	Phone            string    `json:"phone" doc:"E.164"`
+	Language         string    `json:"language"`
+	PreferredChannel string    `json:"preferred_channel"`
+	Consent          Consent   `json:"consent"`
+	RiskLevel        string    `json:"risk_level"`
+	Phase            string    `json:"phase"`
+	WorkerID         int64     `json:"worker_id"`
+	TeamID           int64     `json:"team_id"`
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
+}
+
+func toClientResponse(c models.Client) ClientResponse {
+	return ClientResponse{ID: c.ID, Name: c.Name, Phone: c.Phone, Language: c.Language,
+		PreferredChannel: c.PreferredChannel,
+		Consent: Consent{WhatsApp: c.ConsentWhatsApp, WhatsAppAt: c.ConsentWhatsAppAt,
+			SMS: c.ConsentSMS, SMSAt: c.ConsentSMSAt},
+		RiskLevel: c.RiskLevel, Phase: c.Phase, WorkerID: c.WorkerID, TeamID: c.TeamID,
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+}
+
+// ConsentInput sets consent per channel; an omitted channel is unchanged.
+type ConsentInput struct {
+	WhatsApp *bool `json:"whatsapp,omitempty"`
+	SMS      *bool `json:"sms,omitempty"`
+}
+
+// ClientInput is the body of creating and updating a client.
+type ClientInput struct {
+	Name             *string       `json:"name,omitempty" minLength:"1" maxLength:"200"`
+	Phone            *string       `json:"phone,omitempty" maxLength:"40" doc:"any common form; NL is the default region"`
+	Language         *string       `json:"language,omitempty" enum:"nl,en"`
+	PreferredChannel *string       `json:"preferred_channel,omitempty" enum:"whatsapp,sms,none"`
+	Consent          *ConsentInput `json:"consent,omitempty"`
+	RiskLevel        *string       `json:"risk_level,omitempty" enum:"low,medium,high"`
+	Phase            *string       `json:"phase,omitempty" enum:"start,middle,end"`
+	WorkerID         *int64        `json:"worker_id,omitempty" minimum:"1" doc:"supervisors and admins: the worker who supervises the client"`
+}
+
+func (in ClientInput) fields() models.ClientFields {
+	f := models.ClientFields{Name: in.Name, Phone: in.Phone, Language: in.Language,
+		PreferredChannel: in.PreferredChannel, RiskLevel: in.RiskLevel, Phase: in.Phase, WorkerID: in.WorkerID}
+	if in.Consent != nil {
+		f.ConsentWhatsApp, f.ConsentSMS = in.Consent.WhatsApp, in.Consent.SMS
+	}
+	return f
+}
+
+type clientOutput struct {
+	Body ClientResponse
+}
+
+type createClientInput struct {
+	Body ClientInput
+}
+
+func (s *Server) createClient(ctx context.Context, in *createClientInput) (*clientOutput, error) {
+	c, err := s.Store.CreateClient(ctx, actorFrom(ctx), in.Body.fields())
+	if err != nil {
+		return nil, s.httpError(ctx, err)
+	}
+	return &clientOutput{Body: toClientResponse(c)}, nil
+}
+
+type idInput struct {
+	ID int64 `path:"id" minimum:"1"`
+}
+
+func (s *Server) getClient(ctx context.Context, in *idInput) (*clientOutput, error) {
+	c, err := s.Store.FindClientByID(ctx, actorFrom(ctx), in.ID)
+	if err != nil {
+		return nil, s.httpError(ctx, err)
+	}
+	return &clientOutput{Body: toClientResponse(c)}, nil
+}
+
+type updateClientInput struct {
+	ID   int64 `path:"id" minimum:"1"`
+	Body ClientInput
+}
+
+func (s *Server) updateClient(ctx context.Context, in *updateClientInput) (*clientOutput, error) {
+	c, err := s.Store.UpdateClient(ctx, actorFrom(ctx), in.ID, in.Body.fields())
+	if err != nil {
+		return nil, s.httpError(ctx, err)
+	}
+	return &clientOutput{Body: toClientResponse(c)}, nil
+}
+
+// PageInput is limit/offset pagination on list endpoints.
+type PageInput struct {
+	Limit  int `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	Offset int `query:"offset" minimum:"0" default:"0"`
+}
+
+func (p PageInput) page() models.Page { return models.Page{Limit: p.Limit, Offset: p.Offset} }
+
+// next returns the offset of the following page, nil on the last one.
+func (p PageInput) next(more bool) *int {
+	if !more {
+		return nil
+	}
+	n := p.Offset + p.Limit
+	return &n
+}
+
+type listClientsInput struct {
+	PageInput
+	WorkerID int64 `query:"worker_id" minimum:"0"`
+}
+
+type listClientsOutput struct {
+	Body struct {
+		Items      []ClientResponse `json:"items"`
+		NextOffset *int             `json:"next_offset"`
+	}
+}
+
+func (s *Server) listClients(ctx context.Context, in *listClientsInput) (*listClientsOutput, error) {
+	f := models.ClientFilter{Page: in.page()}
+	if in.WorkerID != 0 {
+		f.WorkerID = &in.WorkerID
+	}
+	list, more, err := s.Store.FindClients(ctx, actorFrom(ctx), f)
+	if err != nil {
+		return nil, s.httpError(ctx, err)
+	}
+	out := &listClientsOutput{}
+	out.Body.Items = make([]ClientResponse, 0, len(list))
+	for _, c := range list {
+		out.Body.Items = append(out.Body.Items, toClientResponse(c))
+	}
+	out.Body.NextOffset = in.next(more)
+	return out, nil
+}

@@ -1,0 +1,162 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"afspraak/models/modelstest"
+)
+
+// world is two teams: A (admin, supervisor, two workers) and B (supervisor,
+// worker), each worker with one client.
+type world struct {
+	tokens  map[string]string // by person
+	ids     map[string]int64  // users and clients by name
+	clients map[string]int64  // client of each worker
+}
+
+func newWorld(e *testEnv) world {
+	w := world{tokens: map[string]string{}, ids: map[string]int64{}, clients: map[string]int64{}}
+	for _, p := range []struct{ name, role, team string }{
+		{"admin", "admin", "A"}, {"supA", "supervisor", "A"}, {"workA1", "worker", "A"},
+		{"workA2", "worker", "A"}, {"supB", "supervisor", "B"}, {"workB", "worker", "B"},
+	} {
+		u, tok := e.user(p.name, p.role, p.team)
+		w.tokens[p.name], w.ids[p.name] = tok, u.ID
+	}
+	for _, wk := range []string{"workA1", "workA2", "workB"} {
+		res := e.do("POST", "/api/v1/clients", w.tokens[wk], map[string]any{"name": "client of " + wk, "phone": "0612345678"})
+		w.clients[wk] = res.must(e.t, http.StatusCreated).id(e.t)
+	}
+	return w
+}
+
+// TestClientAccessTable: each role × own / same team / other team × each
+// clients endpoint. Out of reach is 404, never 403.
+func TestClientAccessTable(t *testing.T) {
+	for _, driver := range modelstest.Drivers() {
+		t.Run(driver, func(t *testing.T) {
+			e := newTestEnv(t, driver)
+			w := newWorld(e)
+			// target client: own = workA1's, same team = workA2's, other team = workB's.
+			cases := []struct {
+				caller, target string
+				want           int
+			}{
+				{"workA1", "workA1", 200}, {"workA1", "workA2", 404}, {"workA1", "workB", 404},
+				{"supA", "workA1", 200}, {"supA", "workA2", 200}, {"supA", "workB", 404},
+				{"admin", "workA1", 200}, {"admin", "workA2", 200}, {"admin", "workB", 200},
+				{"workB", "workB", 200}, {"workB", "workA1", 404},
+				{"supB", "workB", 200}, {"supB", "workA2", 404},
+			}
+			for _, c := range cases {
+				path := fmt.Sprintf("/api/v1/clients/%d", w.clients[c.target])
+				if got := e.do("GET", path, w.tokens[c.caller], nil).Status; got != c.want {
+					t.Errorf("GET %s's client as %s: %d, want %d", c.target, c.caller, got, c.want)
+				}
+				res := e.do("PATCH", path, w.tokens[c.caller], map[string]any{"risk_level": "medium"})
+				if res.Status != c.want {
+					t.Errorf("PATCH %s's client as %s: %d, want %d", c.target, c.caller, res.Status, c.want)
+				}
+			}
+			lists := map[string]int{"workA1": 1, "workA2": 1, "supA": 2, "admin": 3, "supB": 1, "workB": 1}
+			for caller, n := range lists {
+				items := e.do("GET", "/api/v1/clients", w.tokens[caller], nil).must(t, 200).json(t)["items"].([]any)
+				if len(items) != n {
+					t.Errorf("list as %s: %d clients, want %d", caller, len(items), n)
+				}
+			}
+			creates := []struct {
+				caller, worker string
+				want           int
+			}{
+				{"workA1", "", 201}, {"workA1", "workA2", 422}, {"supA", "workA2", 201},
+				{"supA", "workB", 422}, {"supA", "", 422}, {"admin", "workB", 201}, {"supA", "supA", 422},
+			}
+			for _, c := range creates {
+				body := map[string]any{"name": "new", "phone": "+31612345679"}
+				if c.worker != "" {
+					body["worker_id"] = w.ids[c.worker]
+				}
+				if got := e.do("POST", "/api/v1/clients", w.tokens[c.caller], body).Status; got != c.want {
+					t.Errorf("create as %s for %q: %d, want %d", c.caller, c.worker, got, c.want)
+				}
+			}
+		})
+	}
+}
+
+func TestClientFields(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	_, tok := e.user("w", "worker", "A")
+	res := e.do("POST", "/api/v1/clients", tok, map[string]any{
+		"name": "Jan", "phone": "06 12345678", "language": "en", "preferred_channel": "sms",
+		"consent": map[string]any{"sms": true}, "risk_level": "high", "phase": "middle",
+	}).must(t, 201).json(t)
+	if res["phone"] != "+31612345678" || res["language"] != "en" || res["risk_level"] != "high" {
+		t.Fatalf("fields not stored: %v", res)
+	}
+	consent := res["consent"].(map[string]any)
+	if consent["sms"] != true || consent["whatsapp"] != false || consent["sms_changed_at"] == nil {
+		t.Fatalf("consent: %v", consent)
+	}
+	id := int64(res["id"].(float64))
+	path := fmt.Sprintf("/api/v1/clients/%d", id)
+	upd := e.do("PATCH", path, tok, map[string]any{"consent": map[string]any{"sms": false, "whatsapp": true}}).must(t, 200).json(t)
+	consent = upd["consent"].(map[string]any)
+	if consent["sms"] != false || consent["whatsapp"] != true || upd["name"] != "Jan" {
+		t.Fatalf("patch changed the wrong fields: %v", upd)
+	}
+	events, err := e.store.FindConsentEvents(t.Context(), id)
+	if err != nil || len(events) != 3 {
+		t.Fatalf("consent history: %d events (%v), want 3", len(events), err)
+	}
+	bad := []struct {
+		name  string
+		body  any
+		field string
+	}{
+		{"bad phone", map[string]any{"name": "x", "phone": "12"}, "body.phone"},
+		{"no phone", map[string]any{"name": "x"}, "body.phone"},
+		{"bad language", map[string]any{"name": "x", "phone": "0612345678", "language": "de"}, "body.language"},
+		{"bad channel", map[string]any{"name": "x", "phone": "0612345678", "preferred_channel": "fax"}, "body.preferred_channel"},
+		{"empty name", map[string]any{"name": "", "phone": "0612345678"}, "body.name"},
+		{"wrong type", map[string]any{"name": 5, "phone": "0612345678"}, "body.name"},
+	}
+	for _, c := range bad {
+		t.Run(c.name, func(t *testing.T) {
+			r := e.do("POST", "/api/v1/clients", tok, c.body).must(t, 422)
+			if r.Header.Get("Content-Type") != "application/problem+json" {
+				t.Fatalf("content type %q", r.Header.Get("Content-Type"))
+			}
+			errs, _ := r.json(t)["errors"].([]any)
+			if len(errs) == 0 || errs[0].(map[string]any)["location"] != c.field {
+				t.Fatalf("error does not name %s: %s", c.field, r.Body)
+			}
+		})
+	}
+}
+
+func TestClientPagination(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	_, tok := e.user("w", "worker", "A")
+	for i := 0; i < 5; i++ {
+		e.do("POST", "/api/v1/clients", tok, map[string]any{"name": fmt.Sprint("c", i), "phone": "0612345678"}).must(t, 201)
+	}
+	seen := 0
+	offset := 0
+	for pages := 0; pages < 10; pages++ {
+		m := e.do("GET", fmt.Sprintf("/api/v1/clients?limit=2&offset=%d", offset), tok, nil).must(t, 200).json(t)
+		seen += len(m["items"].([]any))
+		next, ok := m["next_offset"].(float64)
+		if !ok {
+			break
+		}
+		offset = int(next)
+	}
+	if seen != 5 {
+		t.Fatalf("paged through %d clients, want 5", seen)
+	}
+	e.do("GET", "/api/v1/clients?limit=1000", tok, nil).must(t, 422)
+}

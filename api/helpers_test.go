@@ -1,0 +1,127 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+
+	"afspraak/models"
+	"afspraak/models/modelstest"
+)
+
+// testEnv is a server on a fresh database with a log buffer.
+type testEnv struct {
+	t     *testing.T
+	app   *fiber.App
+	store *models.Store
+	logs  *bytes.Buffer
+}
+
+func newTestEnv(t *testing.T, driver string) *testEnv {
+	t.Helper()
+	db := modelstest.Open(t, driver)
+	store := models.NewStore(db)
+	sqlDB, _ := db.DB()
+	logs := &bytes.Buffer{}
+	srv := &Server{Store: store, DB: sqlDB, Logger: slog.New(slog.NewJSONHandler(logs, nil))}
+	return &testEnv{t: t, app: srv.App(), store: store, logs: logs}
+}
+
+// user creates a user and returns it with its token.
+func (e *testEnv) user(name, role, team string) (models.User, string) {
+	e.t.Helper()
+	u, token, err := e.store.CreateUser(context.Background(), models.NewUser{
+		Name: name, Email: name + "@example.org", Role: role, Team: team})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return u, token
+}
+
+// listen serves the app on a loopback port (for what app.Test cannot do, such
+// as bodies over the limit) and returns its base URL.
+func (e *testEnv) listen() string {
+	e.t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	go func() { _ = e.app.Listener(ln) }()
+	e.t.Cleanup(func() { _ = e.app.Shutdown() })
+	return "http://" + ln.Addr().String()
+}
+
+// response is a decoded answer.
+type response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+func (r response) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.Body, &m); err != nil {
+		t.Fatalf("body is not a JSON object: %v: %s", err, r.Body)
+	}
+	return m
+}
+
+// do sends a request; body may be nil, a string (sent raw) or a value (JSON).
+func (e *testEnv) do(method, path, token string, body any) response {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = bytes.NewBufferString(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		rd = bytes.NewReader(data)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := e.app.Test(req, -1)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	return response{Status: res.StatusCode, Header: res.Header, Body: data}
+}
+
+// must fails the test unless the status matches.
+func (r response) must(t *testing.T, status int) response {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
+	}
+	return r
+}
+
+func (r response) id(t *testing.T) int64 {
+	t.Helper()
+	v, ok := r.json(t)["id"].(float64)
+	if !ok {
+		t.Fatalf("no id in %s", r.Body)
+	}
+	return int64(v)
+}

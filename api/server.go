@@ -1,0 +1,72 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humafiber"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"afspraak/models"
+)
+
+// Store is what the API needs from persistence.
+type Store interface {
+	CreateUser(ctx context.Context, in models.NewUser) (models.User, string, error)
+	FindUserByToken(ctx context.Context, token string) (models.User, error)
+	FindTeamByID(ctx context.Context, id int64) (models.Team, error)
+	CreateClient(ctx context.Context, a models.Actor, f models.ClientFields) (models.Client, error)
+	FindClientByID(ctx context.Context, a models.Actor, id int64) (models.Client, error)
+	FindClients(ctx context.Context, a models.Actor, f models.ClientFilter) ([]models.Client, bool, error)
+	UpdateClient(ctx context.Context, a models.Actor, id int64, f models.ClientFields) (models.Client, error)
+	FindConsentEvents(ctx context.Context, clientID int64) ([]models.ConsentEvent, error)
+}
+
+// Pinger reports whether the database answers.
+type Pinger interface {
+	PingContext(ctx context.Context) error
+}
+
+// Server holds the API's dependencies; main sets every field.
+type Server struct {
+	Store          Store
+	DB             Pinger
+	Logger         *slog.Logger
+	RequestTimeout time.Duration
+
+	metrics *metrics
+}
+
+// BodyLimit is the largest request body accepted.
+const BodyLimit = 1 << 20
+
+// App builds the Fiber app with every route.
+func (s *Server) App() *fiber.App {
+	if s.RequestTimeout == 0 {
+		s.RequestTimeout = 30 * time.Second
+	}
+	s.metrics = newMetrics()
+	app := fiber.New(fiber.Config{
+		AppName:               "afspraak",
+		BodyLimit:             BodyLimit,
+		ErrorHandler:          s.fiberErrorHandler,
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	app.Use(s.requestContext, securityHeaders, s.accessLog, recover.New())
+	cfg := huma.DefaultConfig("afspraak", "1.0.0")
+	cfg.DocsPath = "" // huma's docs page loads a CDN script; we serve none
+	cfg.CreateHooks = nil
+	cfg.Info.Description = "Structured remote supervision: agendas, agreements and follow-up messages."
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"bearer": {Type: "http", Scheme: "bearer"},
+	}
+	api := humafiber.New(app, cfg)
+	s.routes(app, api)
+	return app
+}

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// testConfig writes a config pointing at a temporary SQLite file and a free port.
+func testConfig(t *testing.T) (path, addr string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr = ln.Addr().String()
+	ln.Close()
+	dir := t.TempDir()
+	path = filepath.Join(dir, "config.yaml")
+	cfg := fmt.Sprintf("server:\n  addr: %q\ndatabase:\n  dsn: %q\nlog:\n  level: error\n", addr, filepath.Join(dir, "data", "a.db"))
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, addr
+}
+
+func runCLI(t *testing.T, ctx context.Context, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(ctx, args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestHelpOnEveryCommand(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"migrate", "--help"},
+		{"user", "add", "--help"}, {"user", "revoke", "--help"}, {"demo", "--help"}} {
+		code, out, _ := runCLI(t, t.Context(), args...)
+		if code != 0 || !strings.Contains(out, "Usage") {
+			t.Errorf("%v: exit %d, output %q", args, code, out)
+		}
+	}
+	if code, _, _ := runCLI(t, t.Context(), "frobnicate"); code != 2 {
+		t.Errorf("unknown command: exit %d, want 2", code)
+	}
+}
+
+func TestUserAddAndServe(t *testing.T) {
+	cfg, addr := testConfig(t)
+	code, out, errOut := runCLI(t, t.Context(), "user", "add", "--config", cfg, "--name", "Eva", "--email", "eva@example.org", "--role", "admin", "--team", "Noord")
+	if code != 0 {
+		t.Fatalf("user add: exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	token := lines[len(lines)-1]
+	if !strings.HasPrefix(token, "afs_") {
+		t.Fatalf("last line is not a token: %q", token)
+	}
+	if code, _, errOut := runCLI(t, t.Context(), "user", "add", "--config", cfg, "--name", "X", "--email", "bad", "--role", "admin", "--team", "N"); code != 1 || !strings.Contains(errOut, "email") {
+		t.Fatalf("bad email: exit %d, %q", code, errOut)
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan int, 1)
+	go func() {
+		code, _, _ := runCLI(t, ctx, "serve", "--config", cfg)
+		done <- code
+	}()
+	var status int
+	for i := 0; i < 100; i++ {
+		req, _ := http.NewRequest("GET", "http://"+addr+"/api/v1/me", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			status = res.StatusCode
+			res.Body.Close()
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if status != 200 {
+		t.Fatalf("GET /api/v1/me with the printed token: %d", status)
+	}
+	cancel() // what SIGTERM does through signal.NotifyContext
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exited %d after the stop signal", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop within 10 s")
+	}
+	code, out, _ = runCLI(t, t.Context(), "user", "revoke", "--config", cfg, "--email", "eva@example.org")
+	if code != 0 || !strings.Contains(out, "revoked 1") {
+		t.Fatalf("revoke: %d %q", code, out)
+	}
+}
+
+func TestDemo(t *testing.T) {
+	cfg, _ := testConfig(t)
+	for i := 0; i < 2; i++ { // the second run issues fresh tokens
+		code, out, errOut := runCLI(t, t.Context(), "demo", "--config", cfg)
+		if code != 0 || strings.Count(out, "afs_") != 4 {
+			t.Fatalf("demo run %d: exit %d: %s %s", i+1, code, out, errOut)
+		}
+	}
+}

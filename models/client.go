@@ -1,0 +1,261 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/nyaruka/phonenumbers"
+	"gorm.io/gorm"
+)
+
+// Languages a client can receive messages in, the first is the default.
+var Languages = []string{"nl", "en"}
+
+// Client is a person under supervision.
+type Client struct {
+	ID                int64
+	TeamID            int64
+	WorkerID          int64
+	Name              string
+	Phone             string // E.164
+	Language          string
+	PreferredChannel  string     // whatsapp | sms | none
+	ConsentWhatsApp   bool       `gorm:"column:consent_whatsapp"`
+	ConsentWhatsAppAt *time.Time `gorm:"column:consent_whatsapp_at"`
+	ConsentSMS        bool       `gorm:"column:consent_sms"`
+	ConsentSMSAt      *time.Time `gorm:"column:consent_sms_at"`
+	RiskLevel         string
+	Phase             string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// ConsentEvent records one grant or withdrawal of consent for a channel.
+type ConsentEvent struct {
+	ID        int64
+	ClientID  int64
+	Channel   string
+	Granted   bool
+	Source    string // api | inbound
+	ActorID   *int64
+	CreatedAt time.Time
+}
+
+// ClientFields are the writable fields of a client; nil means "not given".
+type ClientFields struct {
+	Name             *string
+	Phone            *string
+	Language         *string
+	PreferredChannel *string
+	ConsentWhatsApp  *bool
+	ConsentSMS       *bool
+	RiskLevel        *string
+	Phase            *string
+	WorkerID         *int64
+}
+
+// NormalisePhone parses a phone number (NL default region) into E.164.
+func NormalisePhone(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	n, err := phonenumbers.Parse(raw, "NL")
+	if err != nil || !phonenumbers.IsValidNumber(n) {
+		return "", Invalid("phone", "phone is not a valid phone number; use e.g. 06 12345678 or +31612345678")
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), nil
+}
+
+func oneOf(v string, allowed ...string) bool {
+	for _, a := range allowed {
+		if v == a {
+			return true
+		}
+	}
+	return false
+}
+
+// apply validates f and writes it onto c; it returns the consent changes made.
+func (f ClientFields) apply(c *Client, now time.Time) ([]ConsentEvent, error) {
+	if f.Name != nil {
+		name, err := cleanText("name", *f.Name, 200, false)
+		if err != nil {
+			return nil, err
+		}
+		c.Name = name
+	}
+	if f.Phone != nil {
+		p, err := NormalisePhone(*f.Phone)
+		if err != nil {
+			return nil, err
+		}
+		c.Phone = p
+	}
+	if f.Language != nil {
+		if !oneOf(*f.Language, Languages...) {
+			return nil, Invalid("language", "language must be one of %s", strings.Join(Languages, ", "))
+		}
+		c.Language = *f.Language
+	}
+	if f.PreferredChannel != nil {
+		if !oneOf(*f.PreferredChannel, "whatsapp", "sms", "none") {
+			return nil, Invalid("preferred_channel", "preferred_channel must be whatsapp, sms or none")
+		}
+		c.PreferredChannel = *f.PreferredChannel
+	}
+	if f.RiskLevel != nil {
+		if !oneOf(*f.RiskLevel, "low", "medium", "high") {
+			return nil, Invalid("risk_level", "risk_level must be low, medium or high")
+		}
+		c.RiskLevel = *f.RiskLevel
+	}
+	if f.Phase != nil {
+		if !oneOf(*f.Phase, "start", "middle", "end") {
+			return nil, Invalid("phase", "phase must be start, middle or end")
+		}
+		c.Phase = *f.Phase
+	}
+	var events []ConsentEvent
+	if f.ConsentWhatsApp != nil && *f.ConsentWhatsApp != c.ConsentWhatsApp {
+		c.ConsentWhatsApp, c.ConsentWhatsAppAt = *f.ConsentWhatsApp, &now
+		events = append(events, ConsentEvent{Channel: "whatsapp", Granted: *f.ConsentWhatsApp})
+	}
+	if f.ConsentSMS != nil && *f.ConsentSMS != c.ConsentSMS {
+		c.ConsentSMS, c.ConsentSMSAt = *f.ConsentSMS, &now
+		events = append(events, ConsentEvent{Channel: "sms", Granted: *f.ConsentSMS})
+	}
+	return events, nil
+}
+
+// CreateClient creates a client in the actor's reach. A worker's new client is
+// its own; supervisors and admins name the worker.
+func (s *Store) CreateClient(ctx context.Context, a Actor, f ClientFields) (Client, error) {
+	now := s.now()
+	c := Client{Language: Languages[0], PreferredChannel: "whatsapp", RiskLevel: "low", Phase: "start",
+		CreatedAt: now, UpdatedAt: now}
+	for field, v := range map[string]*string{"name": f.Name, "phone": f.Phone} {
+		if v == nil {
+			return Client{}, Invalid(field, "%s is required", field)
+		}
+	}
+	if f.WorkerID == nil {
+		if a.Role != RoleWorker {
+			return Client{}, Invalid("worker_id", "worker_id is required: name the worker who supervises this client")
+		}
+		f.WorkerID = &a.UserID
+	}
+	events, err := f.apply(&c, now)
+	if err != nil {
+		return Client{}, err
+	}
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.assign(tx, a, &c, *f.WorkerID); err != nil {
+			return err
+		}
+		if err := tx.Create(&c).Error; err != nil {
+			return err
+		}
+		return s.recordConsent(tx, a, c.ID, events, now)
+	})
+	return c, wrap(err, "create client")
+}
+
+func (s *Store) assign(tx *gorm.DB, a Actor, c *Client, workerID int64) error {
+	var w User
+	err := tx.First(&w, workerID).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !a.canAssignTo(w)) {
+		return Invalid("worker_id", "worker_id %d is not a worker you can assign clients to", workerID)
+	}
+	if err != nil {
+		return err
+	}
+	c.WorkerID, c.TeamID = w.ID, w.TeamID
+	return nil
+}
+
+func (s *Store) recordConsent(tx *gorm.DB, a Actor, clientID int64, events []ConsentEvent, now time.Time) error {
+	for i := range events {
+		events[i].ClientID, events[i].CreatedAt, events[i].Source = clientID, now, "api"
+		if a.UserID != 0 {
+			events[i].ActorID = &a.UserID
+		} else {
+			events[i].Source = "inbound"
+		}
+		if err := tx.Create(&events[i]).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FindClientByID returns a client in the actor's reach; ENOTFOUND otherwise.
+func (s *Store) FindClientByID(ctx context.Context, a Actor, id int64) (Client, error) {
+	return s.findClient(s.DB.WithContext(ctx), a, id)
+}
+
+func (s *Store) findClient(tx *gorm.DB, a Actor, id int64) (Client, error) {
+	var c Client
+	err := scopeClients(tx, a).Where("clients.id = ?", id).First(&c).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Client{}, Errorf(ENOTFOUND, "client %d not found", id)
+	}
+	return c, wrap(err, "find client")
+}
+
+// ClientFilter narrows a client list.
+type ClientFilter struct {
+	WorkerID *int64
+	Page     Page
+}
+
+// FindClients lists clients in the actor's reach, by id; more reports whether
+// another page follows.
+func (s *Store) FindClients(ctx context.Context, a Actor, f ClientFilter) (list []Client, more bool, err error) {
+	p := f.Page.normalise()
+	q := scopeClients(s.DB.WithContext(ctx), a)
+	if f.WorkerID != nil {
+		q = q.Where("clients.worker_id = ?", *f.WorkerID)
+	}
+	err = q.Order("clients.id").Limit(p.Limit + 1).Offset(p.Offset).Find(&list).Error
+	if len(list) > p.Limit {
+		list, more = list[:p.Limit], true
+	}
+	return list, more, wrap(err, "find clients")
+}
+
+// UpdateClient changes the given fields of a client in reach.
+func (s *Store) UpdateClient(ctx context.Context, a Actor, id int64, f ClientFields) (Client, error) {
+	var c Client
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if c, err = s.findClient(tx, a, id); err != nil {
+			return err
+		}
+		now := s.now()
+		events, err := f.apply(&c, now)
+		if err != nil {
+			return err
+		}
+		if f.WorkerID != nil && *f.WorkerID != c.WorkerID {
+			if a.Role == RoleWorker {
+				return Invalid("worker_id", "only a supervisor or admin can move a client to another worker")
+			}
+			if err := s.assign(tx, a, &c, *f.WorkerID); err != nil {
+				return err
+			}
+		}
+		c.UpdatedAt = now
+		if err := tx.Save(&c).Error; err != nil {
+			return err
+		}
+		return s.recordConsent(tx, a, c.ID, events, now)
+	})
+	return c, wrap(err, "update client")
+}
+
+// FindConsentEvents returns a client's consent history, oldest first.
+func (s *Store) FindConsentEvents(ctx context.Context, clientID int64) ([]ConsentEvent, error) {
+	var list []ConsentEvent
+	err := s.DB.WithContext(ctx).Where("client_id = ?", clientID).Order("id").Find(&list).Error
+	return list, wrap(err, "find consent events")
+}

@@ -1,0 +1,74 @@
+package models_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"afspraak/models"
+	"afspraak/models/modelstest"
+)
+
+func TestMigrateEmptyDatabase(t *testing.T) {
+	for _, driver := range []string{models.DriverSQLite, models.DriverPostgres} {
+		t.Run(driver, func(t *testing.T) {
+			db, err := models.Open(modelstest.Config(t, driver))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sqlDB, _ := db.DB()
+			defer sqlDB.Close()
+			ctx := context.Background()
+			applied, err := models.Migrate(ctx, sqlDB, driver)
+			if err != nil {
+				t.Fatalf("migrate empty database: %v", err)
+			}
+			if len(applied) == 0 {
+				t.Fatal("no migration applied on an empty database")
+			}
+			again, err := models.Migrate(ctx, sqlDB, driver)
+			if err != nil || len(again) != 0 {
+				t.Fatalf("second migrate: applied %v, err %v; want nothing", again, err)
+			}
+			// Down to the empty schema and up again: every Down matches its Up.
+			if err := models.MigrateDownTo(ctx, sqlDB, driver, 0); err != nil {
+				t.Fatalf("migrate down: %v", err)
+			}
+			if _, err := models.Migrate(ctx, sqlDB, driver); err != nil {
+				t.Fatalf("migrate up after down: %v", err)
+			}
+			store := models.NewStore(db)
+			if _, _, err := store.CreateUser(ctx, models.NewUser{Name: "A", Email: "a@example.org", Role: "admin", Team: "T"}); err != nil {
+				t.Fatalf("schema unusable after migration: %v", err)
+			}
+		})
+	}
+}
+
+// TestMigrateConcurrently starts two migrations on one PostgreSQL schema at
+// once, as two instances starting together would.
+func TestMigrateConcurrently(t *testing.T) {
+	cfg := modelstest.Config(t, models.DriverPostgres)
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			db, err := models.Open(cfg)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			sqlDB, _ := db.DB()
+			defer sqlDB.Close()
+			_, errs[i] = models.Migrate(context.Background(), sqlDB, models.DriverPostgres)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("instance %d: %v", i, err)
+		}
+	}
+}

@@ -1,0 +1,34 @@
+package models
+
+import (
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Store persists afspraak's domain.
+type Store struct {
+	DB  *gorm.DB
+	Now func() time.Time // tests control the clock
+}
+
+// NewStore returns a store on db using the wall clock.
+func NewStore(db *gorm.DB) *Store {
+	return &Store{DB: db, Now: time.Now}
+}
+
+func (s *Store) now() time.Time {
+	return s.Now().UTC().Truncate(time.Microsecond)
+}
+
+// wrap adds context to an error that is not already a domain error.
+func wrap(err error, op string) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := err.(*Error); ok {
+		return err
+	}
+	return fmt.Errorf("models: %s: %w", op, err)
+}
