@@ -14,6 +14,7 @@ import (
 
 	"afspraak/api"
 	"afspraak/models"
+	"afspraak/notify"
 )
 
 // openDatabase opens and migrates the configured database.
@@ -32,6 +33,16 @@ func openDatabase(ctx context.Context, cfg DatabaseConfig) (*gorm.DB, []string, 
 		return nil, nil, err
 	}
 	return db, applied, nil
+}
+
+// newStore returns the store with the rules from config.
+func newStore(db *gorm.DB, cfg Config) *models.Store {
+	store := models.NewStore(db)
+	store.Policy = models.PolicyRules{HighRiskMaxRemote: cfg.Policy.HighRiskMaxRemote,
+		MediumRiskMaxRemote: cfg.Policy.MediumRiskMaxRemote, LowRiskMaxRemote: cfg.Policy.LowRiskMaxRemote,
+		StartPhaseFaceToFace: cfg.Policy.StartPhaseFaceToFace, RiskSignalFaceToFace: cfg.Policy.RiskSignalFaceToFace}
+	store.RiskSignals = cfg.Sessions.RiskSignals
+	return store
 }
 
 func closeDatabase(db *gorm.DB) {
@@ -78,7 +89,11 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	defer closeDatabase(db)
 	logger.Info("database ready", slog.String("driver", cfg.Database.Driver), slog.Int("migrations_applied", len(applied)))
 	sqlDB, _ := db.DB()
-	srv := &api.Server{Store: models.NewStore(db), DB: sqlDB, Logger: logger, RequestTimeout: cfg.Server.RequestTimeout}
+	store := newStore(db, cfg)
+	hours, _ := notify.NewContactHours(cfg.Notify.ContactHours.Timezone, cfg.Notify.ContactHours.Days,
+		cfg.Notify.ContactHours.Start, cfg.Notify.ContactHours.End) // validated with the config
+	srv := &api.Server{Store: store, DB: sqlDB, Logger: logger, RequestTimeout: cfg.Server.RequestTimeout,
+		Composer: notify.Composer{ContentSIDs: cfg.Twilio.ContentSIDs, Hours: hours, CrisisNumber: cfg.Notify.CrisisNumber}}
 	app := srv.App()
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {

@@ -15,11 +15,13 @@ import (
 
 	"afspraak/models"
 	"afspraak/models/modelstest"
+	"afspraak/notify"
 )
 
 // testEnv is a server on a fresh database with a log buffer.
 type testEnv struct {
 	t     *testing.T
+	srv   *Server
 	app   *fiber.App
 	store *models.Store
 	logs  *bytes.Buffer
@@ -29,10 +31,23 @@ func newTestEnv(t *testing.T, driver string) *testEnv {
 	t.Helper()
 	db := modelstest.Open(t, driver)
 	store := models.NewStore(db)
+	store.Policy = models.PolicyRules{HighRiskMaxRemote: 1, MediumRiskMaxRemote: 3, StartPhaseFaceToFace: 2, RiskSignalFaceToFace: true}
+	store.RiskSignals = []string{"cannot_assess_emotion", "third_party_present", "under_influence", "evasive",
+		"threat_or_escalation", "technical_problems"}
 	sqlDB, _ := db.DB()
 	logs := &bytes.Buffer{}
-	srv := &Server{Store: store, DB: sqlDB, Logger: slog.New(slog.NewJSONHandler(logs, nil))}
-	return &testEnv{t: t, app: srv.App(), store: store, logs: logs}
+	hours, err := notify.NewContactHours("Europe/Amsterdam", []string{"mon", "tue", "wed", "thu", "fri"}, "08:00", "20:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &Server{Store: store, DB: sqlDB, Logger: slog.New(slog.NewJSONHandler(logs, nil)),
+		Composer: notify.Composer{Hours: hours, CrisisNumber: "113"}}
+	return &testEnv{t: t, srv: srv, app: srv.App(), store: store, logs: logs}
+}
+
+// setContentSIDs configures approved WhatsApp templates.
+func (e *testEnv) setContentSIDs(sids map[string]map[string]string) {
+	e.srv.Composer.ContentSIDs = sids
 }
 
 // user creates a user and returns it with its token.

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"afspraak/models"
+	"afspraak/notify"
 )
 
 // Store is what the API needs from persistence.
@@ -23,6 +24,30 @@ type Store interface {
 	FindClients(ctx context.Context, a models.Actor, f models.ClientFilter) ([]models.Client, bool, error)
 	UpdateClient(ctx context.Context, a models.Actor, id int64, f models.ClientFields) (models.Client, error)
 	FindConsentEvents(ctx context.Context, clientID int64) ([]models.ConsentEvent, error)
+	FindUserByID(ctx context.Context, id int64) (models.User, error)
+
+	CreateSession(ctx context.Context, a models.Actor, in models.NewSession) (models.Session, error)
+	FindSessionByID(ctx context.Context, a models.Actor, id int64) (models.Session, error)
+	FindSessions(ctx context.Context, a models.Actor, f models.SessionFilter) ([]models.Session, bool, error)
+	UpdateSession(ctx context.Context, a models.Actor, id int64, u models.SessionUpdate) (models.Session, error)
+	StartSession(ctx context.Context, a models.Actor, id int64, startedBy string) (models.Session, error)
+	CompleteSession(ctx context.Context, a models.Actor, id int64, in models.Completion, after models.AfterComplete) (models.Session, error)
+	FindNextSession(ctx context.Context, clientID int64, t time.Time) (*models.Session, error)
+
+	FindAgenda(ctx context.Context, sessionID int64) ([]models.AgendaItem, error)
+	AddAgendaItem(ctx context.Context, a models.Actor, sessionID int64, f models.AgendaItemFields) (models.AgendaItem, error)
+	UpdateAgendaItem(ctx context.Context, a models.Actor, sessionID, itemID int64, f models.AgendaItemFields) (models.AgendaItem, error)
+	DeleteAgendaItem(ctx context.Context, a models.Actor, sessionID, itemID int64) error
+
+	CreateAgreement(ctx context.Context, a models.Actor, sessionID int64, f models.AgreementFields) (models.Agreement, error)
+	UpdateAgreement(ctx context.Context, a models.Actor, id int64, f models.AgreementFields) (models.Agreement, error)
+	FindAgreements(ctx context.Context, f models.AgreementFilter) ([]models.Agreement, error)
+
+	CreateAgendaTemplate(ctx context.Context, a models.Actor, f models.TemplateFields) (models.AgendaTemplate, error)
+	FindAgendaTemplateByID(ctx context.Context, a models.Actor, id int64) (models.AgendaTemplate, error)
+	FindAgendaTemplates(ctx context.Context, a models.Actor) ([]models.AgendaTemplate, error)
+	ReplaceAgendaTemplate(ctx context.Context, a models.Actor, id int64, f models.TemplateFields) (models.AgendaTemplate, error)
+	DeleteAgendaTemplate(ctx context.Context, a models.Actor, id int64) error
 }
 
 // Pinger reports whether the database answers.
@@ -36,6 +61,7 @@ type Server struct {
 	DB             Pinger
 	Logger         *slog.Logger
 	RequestTimeout time.Duration
+	Composer       notify.Composer // renders client messages for previews
 
 	metrics *metrics
 }

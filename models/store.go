@@ -9,8 +9,10 @@ import (
 
 // Store persists afspraak's domain.
 type Store struct {
-	DB  *gorm.DB
-	Now func() time.Time // tests control the clock
+	DB          *gorm.DB
+	Now         func() time.Time // tests control the clock
+	Policy      PolicyRules      // blended-supervision rules
+	RiskSignals []string         // the vocabulary accepted at completion
 }
 
 // NewStore returns a store on db using the wall clock.

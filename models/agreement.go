@@ -1,0 +1,152 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Agreement statuses.
+const (
+	AgreementOpen      = "open"
+	AgreementKept      = "kept"
+	AgreementNotKept   = "not_kept"
+	AgreementCancelled = "cancelled"
+)
+
+// Agreement is something agreed in a session, tracked until kept.
+type Agreement struct {
+	ID               int64
+	ClientID         int64
+	SessionID        int64
+	Text             string
+	Owner            string  // client | worker
+	DueDate          *string // YYYY-MM-DD
+	IncludeInSummary bool
+	Status           string
+	AcknowledgedAt   *time.Time
+	ClosedAt         *time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// AgreementFields are the writable fields of an agreement.
+type AgreementFields struct {
+	Text             *string
+	Owner            *string
+	DueDate          *string // "" clears it
+	IncludeInSummary *bool
+	Status           *string
+}
+
+func (f AgreementFields) apply(ag *Agreement, now time.Time) error {
+	if ag.Status != AgreementOpen && (f.Text != nil || f.Owner != nil || f.DueDate != nil || f.IncludeInSummary != nil || f.Status != nil) {
+		return Errorf(ECONFLICT, "agreement %d is %s; a closed agreement cannot change", ag.ID, ag.Status)
+	}
+	var err error
+	if f.Text != nil {
+		if ag.Text, err = cleanText("text", *f.Text, 1000, false); err != nil {
+			return err
+		}
+	}
+	if f.Owner != nil {
+		if !oneOf(*f.Owner, "client", "worker") {
+			return Invalid("owner", "owner must be client or worker")
+		}
+		ag.Owner = *f.Owner
+	}
+	if f.DueDate != nil {
+		if *f.DueDate == "" {
+			ag.DueDate = nil
+		} else if _, err := time.Parse(time.DateOnly, *f.DueDate); err != nil {
+			return Invalid("due_date", "due_date must be a date such as 2026-03-31")
+		} else {
+			d := *f.DueDate
+			ag.DueDate = &d
+		}
+	}
+	if f.IncludeInSummary != nil {
+		ag.IncludeInSummary = *f.IncludeInSummary
+	}
+	if f.Status != nil && *f.Status != ag.Status {
+		if !oneOf(*f.Status, AgreementKept, AgreementNotKept, AgreementCancelled) {
+			return Invalid("status", "an open agreement can become kept, not_kept or cancelled")
+		}
+		ag.Status, ag.ClosedAt = *f.Status, &now
+	}
+	return nil
+}
+
+// CreateAgreement records an agreement made in a session.
+func (s *Store) CreateAgreement(ctx context.Context, a Actor, sessionID int64, f AgreementFields) (Agreement, error) {
+	if f.Text == nil {
+		return Agreement{}, Invalid("text", "text is required")
+	}
+	if f.Status != nil && *f.Status != AgreementOpen {
+		return Agreement{}, Invalid("status", "a new agreement is open")
+	}
+	f.Status = nil
+	now := s.now()
+	ag := Agreement{SessionID: sessionID, Owner: "client", IncludeInSummary: true, Status: AgreementOpen,
+		CreatedAt: now, UpdatedAt: now}
+	if err := f.apply(&ag, now); err != nil {
+		return Agreement{}, err
+	}
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		sess, err := s.editableSession(tx, a, sessionID)
+		if err != nil {
+			return err
+		}
+		ag.ClientID = sess.ClientID
+		return tx.Create(&ag).Error
+	})
+	return ag, wrap(err, "create agreement")
+}
+
+// UpdateAgreement edits an open agreement or closes it.
+func (s *Store) UpdateAgreement(ctx context.Context, a Actor, id int64, f AgreementFields) (Agreement, error) {
+	var ag Agreement
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := scopeClients(tx.Joins("JOIN clients ON clients.id = agreements.client_id"), a).
+			Where("agreements.id = ?", id).Select("agreements.*").First(&ag).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return Errorf(ENOTFOUND, "agreement %d not found", id)
+		}
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if err := f.apply(&ag, now); err != nil {
+			return err
+		}
+		ag.UpdatedAt = now
+		return tx.Save(&ag).Error
+	})
+	return ag, wrap(err, "update agreement")
+}
+
+// AgreementFilter narrows an agreement list.
+type AgreementFilter struct {
+	ClientID  *int64
+	SessionID *int64
+	Status    string
+}
+
+// FindAgreements lists agreements by id (the caller checked reach).
+func (s *Store) FindAgreements(ctx context.Context, f AgreementFilter) ([]Agreement, error) {
+	q := s.DB.WithContext(ctx)
+	if f.ClientID != nil {
+		q = q.Where("client_id = ?", *f.ClientID)
+	}
+	if f.SessionID != nil {
+		q = q.Where("session_id = ?", *f.SessionID)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	var list []Agreement
+	err := q.Order("id").Limit(1000).Find(&list).Error
+	return list, wrap(err, "find agreements")
+}

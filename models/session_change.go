@@ -1,0 +1,193 @@
+package models
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// SessionUpdate changes a planned session; nil fields are unchanged.
+type SessionUpdate struct {
+	ScheduledAt     *time.Time
+	DurationMinutes *int
+	Modality        *string
+	Setting         *string
+	Status          *string // only "cancelled"
+}
+
+// UpdateSession reschedules, changes modality or setting, or cancels a planned
+// session. A change of time or modality re-evaluates the policy.
+func (s *Store) UpdateSession(ctx context.Context, a Actor, id int64, u SessionUpdate) (Session, error) {
+	var sess Session
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if sess, err = s.findSession(tx, a, id); err != nil {
+			return err
+		}
+		if sess.Status != SessionPlanned {
+			return Errorf(ECONFLICT, "session %d is %s; only a planned session can be changed", id, sess.Status)
+		}
+		now := s.now()
+		if err := applySessionUpdate(&sess, u, now); err != nil {
+			return err
+		}
+		if u.ScheduledAt != nil || u.Modality != nil {
+			c, err := s.findClient(tx, Actor{Role: RoleAdmin}, sess.ClientID)
+			if err != nil {
+				return err
+			}
+			if sess.PolicyWarnings, err = s.policyFor(tx, c, sess.ScheduledAt, sess.Modality, sess.ID); err != nil {
+				return err
+			}
+			sess.PolicyOverride = len(sess.PolicyWarnings) > 0
+		}
+		sess.UpdatedAt = now
+		return tx.Save(&sess).Error
+	})
+	return sess, wrap(err, "update session")
+}
+
+func applySessionUpdate(sess *Session, u SessionUpdate, now time.Time) error {
+	if u.ScheduledAt != nil {
+		if u.ScheduledAt.Before(now.Add(-5 * time.Minute)) {
+			return Invalid("scheduled_at", "scheduled_at lies in the past; plan a session from now on")
+		}
+		sess.ScheduledAt = u.ScheduledAt.UTC()
+	}
+	if u.DurationMinutes != nil {
+		if *u.DurationMinutes < 5 || *u.DurationMinutes > 480 {
+			return Invalid("duration_minutes", "duration_minutes must be between 5 and 480")
+		}
+		sess.DurationMinutes = *u.DurationMinutes
+	}
+	if u.Modality != nil {
+		if !oneOf(*u.Modality, Modalities...) {
+			return Invalid("modality", "modality must be one of video, phone, whatsapp, face_to_face, walk")
+		}
+		sess.Modality = *u.Modality
+	}
+	if u.Setting != nil {
+		v, err := cleanOptionalText("setting", *u.Setting, 2000, true)
+		if err != nil {
+			return err
+		}
+		sess.Setting = v
+	}
+	if u.Status != nil {
+		if *u.Status != SessionCancelled {
+			return Invalid("status", "status can only be set to cancelled; use start and complete for the rest")
+		}
+		sess.Status, sess.CancelledAt = SessionCancelled, &now
+	}
+	return nil
+}
+
+// StartSession records that the call began and who started it. A session
+// marked no_show can still start when the client calls late.
+func (s *Store) StartSession(ctx context.Context, a Actor, id int64, startedBy string) (Session, error) {
+	var sess Session
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if sess, err = s.findSession(tx, a, id); err != nil {
+			return err
+		}
+		if sess.Status != SessionPlanned && sess.Status != SessionNoShow {
+			return Errorf(ECONFLICT, "session %d is %s and cannot start", id, sess.Status)
+		}
+		if startedBy == "" {
+			startedBy = sess.Initiator
+		}
+		if !oneOf(startedBy, "client", "worker") {
+			return Invalid("started_by", "started_by must be client or worker")
+		}
+		now := s.now()
+		sess.Status, sess.StartedAt, sess.StartedBy, sess.UpdatedAt = SessionStarted, &now, &startedBy, now
+		return tx.Save(&sess).Error
+	})
+	return sess, wrap(err, "start session")
+}
+
+// Completion is what a worker records at the end of a session.
+type Completion struct {
+	RiskSignals []string
+	Notes       string
+	SendSummary bool
+}
+
+// AfterComplete runs inside the completion transaction (e.g. to queue the
+// summary) so both commit together or not at all.
+type AfterComplete func(tx *gorm.DB, sess Session) error
+
+// CompleteSession completes a started (or planned) session.
+func (s *Store) CompleteSession(ctx context.Context, a Actor, id int64, in Completion, after AfterComplete) (Session, error) {
+	notes, err := cleanOptionalText("notes", in.Notes, 20000, true)
+	if err != nil {
+		return Session{}, err
+	}
+	signals := []string{}
+	for _, sig := range in.RiskSignals {
+		if !oneOf(sig, s.RiskSignals...) {
+			return Session{}, Invalid("risk_signals", "risk signal %q is not in the vocabulary", sig)
+		}
+		if !oneOf(sig, signals...) {
+			signals = append(signals, sig)
+		}
+	}
+	var sess Session
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if sess, err = s.findSession(tx, a, id); err != nil {
+			return err
+		}
+		if sess.Status != SessionStarted && sess.Status != SessionPlanned {
+			return Errorf(ECONFLICT, "session %d is %s and cannot be completed", id, sess.Status)
+		}
+		now := s.now()
+		if sess.StartedAt == nil {
+			sess.StartedAt = &now
+		}
+		sess.Status, sess.CompletedAt, sess.UpdatedAt = SessionCompleted, &now, now
+		sess.RiskSignals, sess.Notes, sess.SendSummary = signals, notes, in.SendSummary
+		if err := tx.Save(&sess).Error; err != nil {
+			return err
+		}
+		if after != nil {
+			return after(tx, sess)
+		}
+		return nil
+	})
+	return sess, wrap(err, "complete session")
+}
+
+// MarkNoShows marks client-initiated sessions that did not start within grace
+// of their time as no_show, and returns them.
+func (s *Store) MarkNoShows(ctx context.Context, grace time.Duration) ([]Session, error) {
+	var list []Session
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now()
+		err := tx.Where("status = ? AND initiator = ? AND scheduled_at < ?", SessionPlanned, "client", now.Add(-grace)).
+			Find(&list).Error
+		if err != nil || len(list) == 0 {
+			return err
+		}
+		ids := make([]int64, len(list))
+		for i := range list {
+			ids[i] = list[i].ID
+			list[i].Status = SessionNoShow
+		}
+		return tx.Model(&Session{}).Where("id IN ? AND status = ?", ids, SessionPlanned).
+			Updates(map[string]any{"status": SessionNoShow, "updated_at": now}).Error
+	})
+	return list, wrap(err, "mark no-shows")
+}
+
+// FindNextSession returns the client's next planned session after t, if any.
+func (s *Store) FindNextSession(ctx context.Context, clientID int64, t time.Time) (*Session, error) {
+	var list []Session
+	err := s.DB.WithContext(ctx).Where("client_id = ? AND status = ? AND scheduled_at > ?", clientID, SessionPlanned, t.UTC()).
+		Order("scheduled_at").Limit(1).Find(&list).Error
+	if err != nil || len(list) == 0 {
+		return nil, wrap(err, "find next session")
+	}
+	return &list[0], nil
+}
