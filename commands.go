@@ -28,6 +28,9 @@ func openDatabase(ctx context.Context, cfg DatabaseConfig) (*gorm.DB, []string, 
 		return nil, nil, err
 	}
 	applied, err := models.Migrate(ctx, sqlDB, cfg.Driver)
+	if err == nil {
+		err = notify.MigrateQueue(ctx, sqlDB, cfg.Driver) // River's tables, after ours
+	}
 	if err != nil {
 		_ = sqlDB.Close()
 		return nil, nil, err
@@ -90,11 +93,17 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	logger.Info("database ready", slog.String("driver", cfg.Database.Driver), slog.Int("migrations_applied", len(applied)))
 	sqlDB, _ := db.DB()
 	store := newStore(db, cfg)
-	hours, _ := notify.NewContactHours(cfg.Notify.ContactHours.Timezone, cfg.Notify.ContactHours.Days,
-		cfg.Notify.ContactHours.Start, cfg.Notify.ContactHours.End) // validated with the config
 	srv := &api.Server{Store: store, DB: sqlDB, Logger: logger, RequestTimeout: cfg.Server.RequestTimeout,
-		Composer: notify.Composer{ContentSIDs: cfg.Twilio.ContentSIDs, Hours: hours, CrisisNumber: cfg.Notify.CrisisNumber}}
+		PublicBaseURL: cfg.Server.PublicBaseURL}
 	app := srv.App()
+	queue, err := newNotifier(cfg, store, sqlDB, srv, logger)
+	if err != nil {
+		return err
+	}
+	if err := queue.Start(ctx); err != nil {
+		return fmt.Errorf("start job queue: %w", err)
+	}
+	defer stopQueue(queue, cfg.Server.ShutdownTimeout, logger)
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Server.Addr, err)

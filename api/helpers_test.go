@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
@@ -24,8 +25,28 @@ type testEnv struct {
 	srv   *Server
 	app   *fiber.App
 	store *models.Store
-	logs  *bytes.Buffer
+	logs  *syncBuffer
 }
+
+// syncBuffer is a log buffer safe for the server's and the queue's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func (b *syncBuffer) Bytes() []byte { return []byte(b.String()) }
 
 func newTestEnv(t *testing.T, driver string) *testEnv {
 	t.Helper()
@@ -35,13 +56,24 @@ func newTestEnv(t *testing.T, driver string) *testEnv {
 	store.RiskSignals = []string{"cannot_assess_emotion", "third_party_present", "under_influence", "evasive",
 		"threat_or_escalation", "technical_problems"}
 	sqlDB, _ := db.DB()
-	logs := &bytes.Buffer{}
+	logs := &syncBuffer{}
 	hours, err := notify.NewContactHours("Europe/Amsterdam", []string{"mon", "tue", "wed", "thu", "fri"}, "08:00", "20:00")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &Server{Store: store, DB: sqlDB, Logger: slog.New(slog.NewJSONHandler(logs, nil)),
-		Composer: notify.Composer{Hours: hours, CrisisNumber: "113"}}
+	logger := slog.New(slog.NewJSONHandler(logs, nil))
+	if err := notify.MigrateQueue(context.Background(), sqlDB, driver); err != nil {
+		t.Fatal(err)
+	}
+	// An insert-only queue: messages are queued but no job runs.
+	queue, err := notify.NewQueue(sqlDB, notify.QueueConfig{Driver: driver, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	composer := notify.Composer{Hours: hours, CrisisNumber: "113"}
+	disp := &notify.Dispatcher{Store: store, Queue: queue, Sender: notify.DryRunSender{Logger: logger},
+		Composer: composer, PublicBaseURL: "https://afspraak.example.org", Logger: logger}
+	srv := &Server{Store: store, DB: sqlDB, Logger: logger, Composer: composer, Notifier: disp}
 	return &testEnv{t: t, srv: srv, app: srv.App(), store: store, logs: logs}
 }
 
@@ -93,6 +125,12 @@ func (r response) json(t *testing.T) map[string]any {
 // do sends a request; body may be nil, a string (sent raw) or a value (JSON).
 func (e *testEnv) do(method, path, token string, body any) response {
 	e.t.Helper()
+	return e.doHeader(method, path, token, body, nil)
+}
+
+// doHeader is do with extra request headers.
+func (e *testEnv) doHeader(method, path, token string, body any, headers map[string]string) response {
+	e.t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -113,6 +151,9 @@ func (e *testEnv) do(method, path, token string, body any) response {
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
 	}
 	res, err := e.app.Test(req, -1)
 	if err != nil {

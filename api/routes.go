@@ -14,6 +14,8 @@ func (s *Server) routes(app *fiber.App, api huma.API) {
 	app.Get("/healthz", healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", s.metrics.handler())
+	app.Post("/webhooks/twilio/status", s.twilioStatus)
+	app.Post("/webhooks/twilio/inbound", s.twilioInbound)
 	app.Use("/api", s.authenticate)
 
 	op := func(method, path, id, summary string, status int) huma.Operation {
@@ -46,5 +48,7 @@ func (s *Server) routes(app *fiber.App, api huma.API) {
 	huma.Register(api, op(http.MethodPatch, "/api/v1/sessions/{id}/agenda/{item_id}", "update-agenda-item", "Edit, tick off or move an agenda item", 200), s.updateAgendaItem)
 	huma.Register(api, op(http.MethodDelete, "/api/v1/sessions/{id}/agenda/{item_id}", "delete-agenda-item", "Delete an agenda item", 204), s.deleteAgendaItem)
 	huma.Register(api, op(http.MethodPost, "/api/v1/sessions/{id}/agreements", "create-agreement", "Record an agreement", 201), s.createAgreement)
+	huma.Register(api, op(http.MethodGet, "/api/v1/messages", "list-messages", "Messages with their status", 200), s.listMessages)
+	huma.Register(api, op(http.MethodGet, "/api/v1/messages/{id}", "get-message", "A message with its status events", 200), s.getMessage)
 	huma.Register(api, op(http.MethodPatch, "/api/v1/agreements/{id}", "update-agreement", "Edit or close an agreement", 200), s.updateAgreement)
 }

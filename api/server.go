@@ -10,6 +10,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"gorm.io/gorm"
+
 	"afspraak/models"
 	"afspraak/notify"
 )
@@ -48,6 +50,12 @@ type Store interface {
 	FindAgendaTemplates(ctx context.Context, a models.Actor) ([]models.AgendaTemplate, error)
 	ReplaceAgendaTemplate(ctx context.Context, a models.Actor, id int64, f models.TemplateFields) (models.AgendaTemplate, error)
 	DeleteAgendaTemplate(ctx context.Context, a models.Actor, id int64) error
+
+	FindMessages(ctx context.Context, a models.Actor, f models.MessageFilter) ([]models.Message, bool, error)
+	FindMessageByID(ctx context.Context, a models.Actor, id int64) (models.Message, error)
+	FindMessageEvents(ctx context.Context, messageID int64) ([]models.MessageEvent, error)
+	FindIdempotencyKey(ctx context.Context, userID int64, key string) (int64, error)
+	RecordIdempotencyKeyTx(tx *gorm.DB, userID int64, key string, sessionID int64) error
 }
 
 // Pinger reports whether the database answers.
@@ -62,6 +70,9 @@ type Server struct {
 	Logger         *slog.Logger
 	RequestTimeout time.Duration
 	Composer       notify.Composer // renders client messages for previews
+	Notifier       Notifier        // queues summaries, takes Twilio callbacks
+	Validator      SignatureValidator
+	PublicBaseURL  string // webhooks are signed over this URL
 
 	metrics *metrics
 }

@@ -111,7 +111,10 @@ func (s *Store) CreateSession(ctx context.Context, a Actor, in NewSession) (Sess
 		if err := tx.Create(&sess).Error; err != nil {
 			return err
 		}
-		return s.buildAgenda(tx, sess, in.TemplateItems)
+		if err := s.buildAgenda(tx, sess, in.TemplateItems); err != nil {
+			return err
+		}
+		return s.sessionPlanned(tx, sess)
 	})
 	return sess, wrap(err, "create session")
 }
@@ -136,6 +139,13 @@ func (s *Store) buildAgenda(tx *gorm.DB, sess Session, items []TemplateItem) err
 		return nil
 	}
 	return tx.Create(&agenda).Error
+}
+
+func (s *Store) sessionPlanned(tx *gorm.DB, sess Session) error {
+	if s.OnSessionPlanned == nil {
+		return nil
+	}
+	return s.OnSessionPlanned(tx, sess)
 }
 
 // policyFor evaluates the policy for a session of client at t, ignoring the

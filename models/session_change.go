@@ -43,7 +43,13 @@ func (s *Store) UpdateSession(ctx context.Context, a Actor, id int64, u SessionU
 			sess.PolicyOverride = len(sess.PolicyWarnings) > 0
 		}
 		sess.UpdatedAt = now
-		return tx.Save(&sess).Error
+		if err := tx.Save(&sess).Error; err != nil {
+			return err
+		}
+		if u.ScheduledAt != nil && sess.Status == SessionPlanned {
+			return s.sessionPlanned(tx, sess)
+		}
+		return nil
 	})
 	return sess, wrap(err, "update session")
 }
@@ -161,7 +167,8 @@ func (s *Store) CompleteSession(ctx context.Context, a Actor, id int64, in Compl
 
 // MarkNoShows marks client-initiated sessions that did not start within grace
 // of their time as no_show, and returns them.
-func (s *Store) MarkNoShows(ctx context.Context, grace time.Duration) ([]Session, error) {
+// after, when set, runs in the same transaction (to queue nudges).
+func (s *Store) MarkNoShows(ctx context.Context, grace time.Duration, after func(tx *gorm.DB, list []Session) error) ([]Session, error) {
 	var list []Session
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now()
@@ -175,8 +182,12 @@ func (s *Store) MarkNoShows(ctx context.Context, grace time.Duration) ([]Session
 			ids[i] = list[i].ID
 			list[i].Status = SessionNoShow
 		}
-		return tx.Model(&Session{}).Where("id IN ? AND status = ?", ids, SessionPlanned).
+		err = tx.Model(&Session{}).Where("id IN ? AND status = ?", ids, SessionPlanned).
 			Updates(map[string]any{"status": SessionNoShow, "updated_at": now}).Error
+		if err != nil || after == nil {
+			return err
+		}
+		return after(tx, list)
 	})
 	return list, wrap(err, "mark no-shows")
 }

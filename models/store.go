@@ -13,6 +13,10 @@ type Store struct {
 	Now         func() time.Time // tests control the clock
 	Policy      PolicyRules      // blended-supervision rules
 	RiskSignals []string         // the vocabulary accepted at completion
+
+	// OnSessionPlanned runs inside the transaction that plans or moves a
+	// session (the notifier queues its reminders there).
+	OnSessionPlanned func(tx *gorm.DB, sess Session) error
 }
 
 // NewStore returns a store on db using the wall clock.

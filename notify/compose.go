@@ -63,6 +63,23 @@ type SummaryInput struct {
 // Summary renders the agreement summary for the client's channel and language.
 func (c Composer) Summary(in SummaryInput) (Composed, error) {
 	ch, skip := Channel(in.Client)
+	return c.summary(in, ch, skip)
+}
+
+// SummaryOn renders the summary for a given channel (an SMS fallback).
+func (c Composer) SummaryOn(in SummaryInput, channel string) (Composed, error) {
+	return c.summary(in, channel, "")
+}
+
+// Message renders a message of kind for the client's channel and language.
+func (c Composer) Message(kind string, client models.Client, data templates.MessageData) (Composed, error) {
+	ch, skip := Channel(client)
+	data.ClientName, data.Location = client.Name, c.Hours.Location()
+	data.OfficeHours, data.CrisisNumber = c.Hours.String(), c.CrisisNumber
+	return c.compose(kind, client.Language, ch, skip, data)
+}
+
+func (c Composer) summary(in SummaryInput, ch, skip string) (Composed, error) {
 	data := templates.MessageData{ClientName: in.Client.Name, WorkerName: in.WorkerName, Location: c.Hours.Location()}
 	for _, ag := range in.Agreements {
 		if !ag.IncludeInSummary || ag.Status == models.AgreementCancelled {

@@ -36,14 +36,6 @@ type Sender interface {
 	Send(ctx context.Context, m OutboundMessage) (SendResult, error)
 }
 
-// Finder looks up a message that may have been accepted by the provider although
-// the send call did not return a clear answer (timeout, 5xx, non-JSON reply).
-// It returns found=false when no message to that recipient since the given time
-// carries the given StatusCallback URL.
-type Finder interface {
-	FindSent(ctx context.Context, channel, to string, since time.Time, statusCallback string) (res SendResult, found bool, err error)
-}
-
 // ErrorClass says what the dispatcher should do after a failed send.
 type ErrorClass int
 
@@ -54,7 +46,7 @@ const (
 	// ErrRetry: the provider did not process the message; retrying later is safe.
 	ErrRetry
 	// ErrAmbiguous: the provider may have accepted the message (timeout, 5xx,
-	// a reply that is not JSON); look it up with a Finder before any resend.
+	// a reply that is not JSON); look it up with a MessageFinder before any resend.
 	ErrAmbiguous
 	// ErrNoWhatsApp: the recipient cannot be reached on WhatsApp (63003, 63024,
 	// 63016 without a template); fall back to SMS where consent allows.
@@ -73,3 +65,10 @@ func (e *SendError) Error() string {
 }
 
 func (e *SendError) Unwrap() error { return e.Err }
+
+// MessageFinder looks up, after a send whose outcome is unknown, whether the
+// provider accepted m since the send began (matching recipient, sender and
+// content, since providers keep no key of ours).
+type MessageFinder interface {
+	FindSentMessage(ctx context.Context, m OutboundMessage, since time.Time) (res SendResult, found bool, err error)
+}

@@ -1,0 +1,113 @@
+package api
+
+import (
+	"context"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gorm.io/gorm"
+
+	"afspraak/models"
+	"afspraak/notify"
+)
+
+// Notifier is what the API needs from the messaging pipeline.
+type Notifier interface {
+	HandleStatus(ctx context.Context, ev notify.StatusEvent) error
+	HandleInbound(ctx context.Context, ev notify.InboundEvent) error
+	QueueSummaryTx(ctx context.Context, tx *gorm.DB, sess models.Session) (models.Message, error)
+}
+
+// SignatureValidator checks X-Twilio-Signature (twilio-go's RequestValidator).
+type SignatureValidator interface {
+	Validate(url string, params map[string]string, expectedSignature string) bool
+}
+
+// signedForm checks X-Twilio-Signature over the configured public URL plus the
+// request's path and query, and returns the form. Anything else is 403.
+func (s *Server) signedForm(c *fiber.Ctx) (url.Values, bool) {
+	form, err := url.ParseQuery(string(c.Body()))
+	if err != nil {
+		return nil, false
+	}
+	full := strings.TrimRight(s.PublicBaseURL, "/") + string(c.Request().URI().RequestURI())
+	params := make(map[string]string, len(form))
+	for k, v := range form {
+		params[k] = v[0]
+	}
+	sig := c.Get("X-Twilio-Signature")
+	if sig == "" || s.Validator == nil || !s.Validator.Validate(full, params, sig) {
+		return nil, false
+	}
+	return form, true
+}
+
+// twilioStatus applies a message status callback.
+func (s *Server) twilioStatus(c *fiber.Ctx) error {
+	form, ok := s.signedForm(c)
+	if !ok {
+		return problem(c, fiber.StatusForbidden, "the request signature is missing or wrong")
+	}
+	id, err := strconv.ParseInt(c.Query("message_id"), 10, 64)
+	if err != nil || id < 1 {
+		return problem(c, fiber.StatusBadRequest, "the status callback URL carries no message_id")
+	}
+	code, _ := strconv.Atoi(form.Get("ErrorCode"))
+	status := form.Get("MessageStatus")
+	if status == "" {
+		return problem(c, fiber.StatusBadRequest, "MessageStatus is missing")
+	}
+	ev := notify.StatusEvent{MessageID: id, SID: form.Get("MessageSid"), Status: status, ErrorCode: code, Raw: rawStatus(form)}
+	if err := s.Notifier.HandleStatus(c.UserContext(), ev); err != nil {
+		return s.webhookError(c, err)
+	}
+	return c.SendStatus(fiber.StatusOK)
+}
+
+// rawStatus keeps the callback's fields except numbers and bodies.
+func rawStatus(form url.Values) string {
+	keys := make([]string, 0, len(form))
+	for k := range form {
+		switch k {
+		case "To", "From", "Body":
+			continue
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(url.QueryEscape(k) + "=" + url.QueryEscape(form.Get(k)) + "&")
+	}
+	return strings.TrimSuffix(b.String(), "&")
+}
+
+// twilioInbound takes a client's message.
+func (s *Server) twilioInbound(c *fiber.Ctx) error {
+	form, ok := s.signedForm(c)
+	if !ok {
+		return problem(c, fiber.StatusForbidden, "the request signature is missing or wrong")
+	}
+	channel, from := notify.ChannelOf(form.Get("From"))
+	if form.Get("MessageSid") == "" || from == "" {
+		return problem(c, fiber.StatusBadRequest, "MessageSid and From are required")
+	}
+	ev := notify.InboundEvent{SID: form.Get("MessageSid"), Channel: channel, From: from, Body: form.Get("Body")}
+	if err := s.Notifier.HandleInbound(c.UserContext(), ev); err != nil {
+		return s.webhookError(c, err)
+	}
+	c.Set(fiber.HeaderContentType, "text/xml")
+	return c.SendString("<Response/>")
+}
+
+func (s *Server) webhookError(c *fiber.Ctx, err error) error {
+	if code := statusByCode[models.ErrorCode(err)]; code != 0 && code < 500 {
+		return problem(c, code, models.ErrorMessage(err))
+	}
+	s.Logger.Error("webhook failed", "request_id", requestIDFrom(c.UserContext()), "error", err.Error())
+	return problem(c, fiber.StatusInternalServerError, "internal error; Twilio will retry")
+}

@@ -1,0 +1,182 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Message kinds.
+const (
+	KindAgreementSummary = "agreement_summary"
+	KindReminder         = "reminder"
+	KindNoShowNudge      = "no_show_nudge"
+	KindAutoReply        = "auto_reply"
+)
+
+// Message statuses of our own; provider statuses (queued, sent, delivered,
+// read, failed, undelivered …) are stored as Twilio reports them.
+const (
+	MessageQueued    = "queued"    // waiting for the dispatcher
+	MessageScheduled = "scheduled" // waiting for contact hours
+	MessageSending   = "sending"   // handed to the provider, answer not yet recorded
+	MessageSkipped   = "skipped"   // nothing sent; see skip_reason
+	MessageDryRun    = "dry_run"   // the dry-run sender took it
+	MessageFailed    = "failed"
+)
+
+// Message is one message to a client and what became of it.
+type Message struct {
+	ID               int64
+	ClientID         int64
+	SessionID        *int64
+	Kind             string
+	Channel          string
+	Recipient        string
+	Body             *string
+	ContentSID       string            `gorm:"column:content_sid"`
+	ContentVariables map[string]string `gorm:"serializer:json"`
+	Status           string
+	SkipReason       string
+	TwilioSID        *string `gorm:"column:twilio_sid"`
+	ErrorCode        int
+	Attempts         int
+	ScheduledFor     *time.Time
+	FirstAttemptAt   *time.Time
+	SentAt           *time.Time
+	DeliveredAt      *time.Time
+	ReadAt           *time.Time
+	FailedAt         *time.Time
+	FallbackOf       *int64
+	BodyPurgedAt     *time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// MessageEvent is one status change of a message, kept once.
+type MessageEvent struct {
+	ID        int64
+	MessageID int64
+	Status    string
+	ErrorCode int
+	Source    string // callback | send | system
+	Raw       string
+	Applied   bool
+	CreatedAt time.Time
+}
+
+// Final reports whether nothing more will be sent for the message.
+func (m Message) Final() bool {
+	if m.TwilioSID != nil {
+		return true // the provider has it; only callbacks change it now
+	}
+	switch m.Status {
+	case MessageQueued, MessageScheduled, MessageSending:
+		return false
+	}
+	return true
+}
+
+// CreateMessageTx stores a new message inside tx.
+func (s *Store) CreateMessageTx(tx *gorm.DB, m *Message) error {
+	now := s.now()
+	m.CreatedAt, m.UpdatedAt = now, now
+	return tx.Create(m).Error
+}
+
+// FindMessage returns a message regardless of reach (for the dispatcher).
+func (s *Store) FindMessage(ctx context.Context, id int64) (Message, error) {
+	var m Message
+	err := s.DB.WithContext(ctx).First(&m, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return m, Errorf(ENOTFOUND, "message %d not found", id)
+	}
+	return m, wrap(err, "find message")
+}
+
+// FindMessageByID returns a message in the actor's reach.
+func (s *Store) FindMessageByID(ctx context.Context, a Actor, id int64) (Message, error) {
+	var m Message
+	err := scopeClients(s.DB.WithContext(ctx).Joins("JOIN clients ON clients.id = messages.client_id"), a).
+		Where("messages.id = ?", id).Select("messages.*").First(&m).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return m, Errorf(ENOTFOUND, "message %d not found", id)
+	}
+	return m, wrap(err, "find message")
+}
+
+// MessageFilter narrows a message list.
+type MessageFilter struct {
+	ClientID, SessionID *int64
+	Status              string
+	Page                Page
+}
+
+// FindMessages lists messages in reach, newest first.
+func (s *Store) FindMessages(ctx context.Context, a Actor, f MessageFilter) (list []Message, more bool, err error) {
+	p := f.Page.normalise()
+	q := scopeClients(s.DB.WithContext(ctx).Joins("JOIN clients ON clients.id = messages.client_id"), a).Select("messages.*")
+	if f.ClientID != nil {
+		q = q.Where("messages.client_id = ?", *f.ClientID)
+	}
+	if f.SessionID != nil {
+		q = q.Where("messages.session_id = ?", *f.SessionID)
+	}
+	if f.Status != "" {
+		q = q.Where("messages.status = ?", f.Status)
+	}
+	err = q.Order("messages.id DESC").Limit(p.Limit + 1).Offset(p.Offset).Find(&list).Error
+	if len(list) > p.Limit {
+		list, more = list[:p.Limit], true
+	}
+	return list, more, wrap(err, "find messages")
+}
+
+// FindMessageEvents returns a message's events, oldest first.
+func (s *Store) FindMessageEvents(ctx context.Context, messageID int64) ([]MessageEvent, error) {
+	var list []MessageEvent
+	err := s.DB.WithContext(ctx).Where("message_id = ?", messageID).Order("id").Find(&list).Error
+	return list, wrap(err, "find message events")
+}
+
+// UpdateMessage applies fn to the message inside a transaction and saves it;
+// fn may return an error to abort. It returns the saved message.
+func (s *Store) UpdateMessage(ctx context.Context, id int64, fn func(tx *gorm.DB, m *Message, now time.Time) error) (Message, error) {
+	var m Message
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.First(&m, id).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return Errorf(ENOTFOUND, "message %d not found", id)
+		}
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if err := fn(tx, &m, now); err != nil {
+			return err
+		}
+		m.UpdatedAt = now
+		return tx.Save(&m).Error
+	})
+	return m, wrap(err, "update message")
+}
+
+// AddMessageEventTx keeps an event once; it reports whether it was new.
+func (s *Store) AddMessageEventTx(tx *gorm.DB, ev *MessageEvent) (bool, error) {
+	ev.CreatedAt = s.now()
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(ev)
+	return res.RowsAffected == 1, res.Error
+}
+
+// FindMessageBySID returns the message Twilio knows by sid.
+func (s *Store) FindMessageBySID(ctx context.Context, sid string) (Message, error) {
+	var m Message
+	err := s.DB.WithContext(ctx).Where("twilio_sid = ?", sid).First(&m).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return m, Errorf(ENOTFOUND, "no message with that provider id")
+	}
+	return m, wrap(err, "find message by sid")
+}

@@ -1,0 +1,134 @@
+package notify
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"afspraak/models"
+	"afspraak/templates"
+)
+
+// StatusEvent is one status callback from the provider.
+type StatusEvent struct {
+	MessageID int64  // from our StatusCallback URL
+	SID       string // provider id
+	Status    string
+	ErrorCode int
+	Raw       string // the callback's form, without bodies or numbers
+}
+
+// HandleStatus keeps the event once and applies it when it moves the message
+// forward (a late "sent" never overwrites "delivered"; "read" beats both).
+// Failed WhatsApp messages fall back to SMS where the code says so.
+func (d *Dispatcher) HandleStatus(ctx context.Context, ev StatusEvent) error {
+	_, err := d.Store.UpdateMessage(ctx, ev.MessageID, func(tx *gorm.DB, m *models.Message, now time.Time) error {
+		if m.TwilioSID != nil && ev.SID != "" && *m.TwilioSID != ev.SID {
+			return models.Errorf(models.EINVALID, "status callback for another message")
+		}
+		applies := ShouldApply(m.Status, ev.Status) && m.Status != models.MessageFailed
+		fresh, err := d.Store.AddMessageEventTx(tx, &models.MessageEvent{MessageID: m.ID, Status: ev.Status,
+			ErrorCode: ev.ErrorCode, Source: "callback", Raw: ev.Raw, Applied: applies})
+		if err != nil || !fresh || !applies {
+			return err
+		}
+		if m.TwilioSID == nil && ev.SID != "" {
+			sid := ev.SID
+			m.TwilioSID = &sid // the callback beat our own record of the send
+		}
+		switch ev.Status {
+		case "delivered":
+			m.DeliveredAt = &now
+		case "read":
+			m.ReadAt = &now
+			if m.DeliveredAt == nil {
+				m.DeliveredAt = &now
+			}
+		case "failed", "undelivered":
+			m.Status = ev.Status
+			d.Metrics.message(m.Kind, ev.Status)
+			return d.endInFailureTx(ctx, tx, m, ev.ErrorCode, now)
+		}
+		m.Status = ev.Status
+		d.Metrics.message(m.Kind, ev.Status)
+		return nil
+	})
+	return err
+}
+
+// InboundEvent is one message a client sent us.
+type InboundEvent struct {
+	SID     string
+	Channel string // whatsapp | sms
+	From    string // E.164
+	Body    string
+}
+
+// HandleInbound stores a client's message once and acts on keywords:
+// acknowledgement, STOP and START. Outside contact hours the client gets an
+// auto-reply with office hours and the crisis number.
+func (d *Dispatcher) HandleInbound(ctx context.Context, ev InboundEvent) error {
+	clients, err := d.Store.FindClientsByPhone(ctx, ev.From)
+	if err != nil {
+		return err
+	}
+	kw := ParseKeyword(ev.Body)
+	afterHours := !d.Composer.Hours.Within(d.now())
+	return d.Store.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		in := &models.InboundMessage{TwilioSID: ev.SID, Channel: ev.Channel, Keyword: kw.String(), AfterHours: afterHours}
+		if kw == KeywordNone {
+			body := ev.Body
+			in.Body = &body // a reply for the worker; keywords need no copy
+		}
+		if len(clients) > 0 {
+			in.ClientID = &clients[0].ID
+		}
+		fresh, err := d.Store.AddInboundTx(tx, in)
+		if err != nil || !fresh || len(clients) == 0 {
+			return err // a retry of a callback we handled, or an unknown number
+		}
+		for i, c := range clients { // one number may belong to several client records
+			if err := d.applyKeywordTx(ctx, tx, c, ev.Channel, kw, afterHours && i == 0); err != nil {
+				return err
+			}
+		}
+		d.Logger.InfoContext(ctx, "client message received", slog.Int64("client_id", clients[0].ID),
+			slog.String("channel", ev.Channel), slog.String("keyword", kw.String()), slog.Bool("after_hours", afterHours))
+		return nil
+	})
+}
+
+func (d *Dispatcher) applyKeywordTx(ctx context.Context, tx *gorm.DB, c models.Client, channel string, kw Keyword, afterHours bool) error {
+	switch kw {
+	case KeywordAck:
+		_, err := d.Store.AcknowledgeLatestSummaryTx(tx, c.ID)
+		return err
+	case KeywordStop:
+		return d.Store.SetConsentTx(tx, c.ID, channel, false, "inbound")
+	case KeywordStart:
+		return d.Store.SetConsentTx(tx, c.ID, channel, true, "inbound")
+	}
+	if !afterHours {
+		return nil
+	}
+	reply, err := d.Composer.Message(templates.KindAutoReply, c, templates.MessageData{})
+	if err != nil {
+		return err
+	}
+	// The auto-reply answers on the channel the client used, right away: it
+	// exists to say that nobody reads messages now.
+	reply.Channel, reply.SkipReason = channel, ""
+	m := messageFrom(reply, models.KindAutoReply, c, nil)
+	return d.queueTx(ctx, tx, &m)
+}
+
+// ChannelOf splits a provider address ("whatsapp:+316…" or "+316…").
+func ChannelOf(addr string) (channel, e164 string) {
+	if rest, ok := strings.CutPrefix(addr, "whatsapp:"); ok {
+		return ChannelWhatsApp, rest
+	}
+	return ChannelSMS, addr
+}

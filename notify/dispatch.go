@@ -1,0 +1,132 @@
+package notify
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+	"gorm.io/gorm"
+
+	"afspraak/models"
+)
+
+// Dispatcher turns stored messages into sends and applies what comes back.
+type Dispatcher struct {
+	Store         *models.Store
+	Queue         *Queue
+	Sender        Sender
+	Finder        MessageFinder // nil: never look up (dry-run)
+	Composer      Composer
+	PublicBaseURL string
+	Limiter       *Limiter // nil: no rate limit
+	Logger        *slog.Logger
+	Metrics       *Metrics
+	Now           func() time.Time
+
+	ReminderOffsets []time.Duration
+	NoShowGrace     time.Duration
+	RetentionDays   int
+}
+
+func (d *Dispatcher) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
+// statusCallback is where Twilio reports on message id.
+func (d *Dispatcher) statusCallback(id int64) string {
+	return strings.TrimRight(d.PublicBaseURL, "/") + "/webhooks/twilio/status?message_id=" + strconv.FormatInt(id, 10)
+}
+
+// queueTx stores m (queued, or scheduled for the next contact window) and
+// inserts its send job in the same transaction.
+func (d *Dispatcher) queueTx(ctx context.Context, tx *gorm.DB, m *models.Message) error {
+	now := d.now()
+	if m.Status == "" {
+		m.Status = models.MessageQueued
+	}
+	if m.Status == models.MessageQueued && m.Kind != models.KindAutoReply && !d.Composer.Hours.Within(now) {
+		next := d.Composer.Hours.Next(now).UTC()
+		m.Status, m.ScheduledFor = models.MessageScheduled, &next
+	}
+	if err := d.Store.CreateMessageTx(tx, m); err != nil {
+		return err
+	}
+	d.Metrics.message(m.Kind, m.Status)
+	if m.Status == models.MessageSkipped {
+		return nil
+	}
+	opts := &river.InsertOpts{}
+	if m.ScheduledFor != nil {
+		opts.ScheduledAt = *m.ScheduledFor
+	}
+	_, err := d.Queue.InsertTx(ctx, sqlTx(tx), SendMessageArgs{MessageID: m.ID}, opts)
+	return err
+}
+
+// sqlTx is the database/sql transaction under a GORM transaction.
+func sqlTx(tx *gorm.DB) *sql.Tx {
+	return tx.Statement.ConnPool.(*sql.Tx)
+}
+
+// messageFrom turns a composed text into a message row for client.
+func messageFrom(c Composed, kind string, client models.Client, sessionID *int64) models.Message {
+	m := models.Message{ClientID: client.ID, SessionID: sessionID, Kind: kind, Channel: c.Channel,
+		Recipient: client.Phone, ContentSID: c.ContentSID, ContentVariables: c.Variables, SkipReason: c.SkipReason}
+	if c.Body != "" {
+		body := c.Body
+		m.Body = &body
+	}
+	if c.SkipReason != "" {
+		m.Status, m.Recipient = models.MessageSkipped, ""
+	}
+	return m
+}
+
+// QueueSummaryTx builds the session's agreement summary and queues it inside
+// the completion transaction; it returns the stored message.
+func (d *Dispatcher) QueueSummaryTx(ctx context.Context, tx *gorm.DB, sess models.Session) (models.Message, error) {
+	data, err := d.Store.SummaryDataTx(tx, sess)
+	if err != nil {
+		return models.Message{}, err
+	}
+	c, err := d.Composer.Summary(SummaryInput{Client: data.Client, WorkerName: data.WorkerName,
+		Agreements: data.Agreements, Next: data.Next})
+	if err != nil {
+		return models.Message{}, err
+	}
+	m := messageFrom(c, models.KindAgreementSummary, data.Client, &sess.ID)
+	if !sess.SendSummary {
+		m.Status, m.SkipReason, m.Channel, m.Recipient, m.Body, m.ContentVariables =
+			models.MessageSkipped, SkipSummaryDisabled, "", "", nil, nil
+	}
+	err = d.queueTx(ctx, tx, &m)
+	return m, err
+}
+
+// ScheduleRemindersTx queues the reminder jobs of a planned or moved session.
+func (d *Dispatcher) ScheduleRemindersTx(tx *gorm.DB, sess models.Session) error {
+	now := d.now()
+	for _, off := range d.ReminderOffsets {
+		at := sess.ScheduledAt.Add(-off)
+		if !at.After(now) {
+			continue
+		}
+		args := ReminderArgs{SessionID: sess.ID, ScheduledAt: sess.ScheduledAt.UTC(), Offset: off}
+		if _, err := d.Queue.InsertTx(context.Background(), sqlTx(tx), args, &river.InsertOpts{ScheduledAt: at}); err != nil {
+			return fmt.Errorf("notify: queue reminder: %w", err)
+		}
+	}
+	return nil
+}
+
+// errStale marks a job whose reason to exist is gone.
+var errStale = errors.New("stale")

@@ -1,0 +1,48 @@
+package notify
+
+import (
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// SendMessageArgs sends one stored message.
+type SendMessageArgs struct {
+	MessageID int64 `json:"message_id"`
+}
+
+// Kind names the job.
+func (SendMessageArgs) Kind() string { return "send_message" }
+
+// InsertOpts makes a message's job unique: it is queued once.
+func (SendMessageArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 12, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// ReminderArgs creates a reminder for a session, if it still takes place at
+// ScheduledAt (a moved or cancelled session makes the job a no-op).
+type ReminderArgs struct {
+	SessionID   int64         `json:"session_id"`
+	ScheduledAt time.Time     `json:"scheduled_at"`
+	Offset      time.Duration `json:"offset"`
+}
+
+// Kind names the job.
+func (ReminderArgs) Kind() string { return "session_reminder" }
+
+// InsertOpts keeps one reminder job per session, time and offset.
+func (ReminderArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// NoShowSweepArgs marks missed client-initiated sessions and nudges the client.
+type NoShowSweepArgs struct{}
+
+// Kind names the job.
+func (NoShowSweepArgs) Kind() string { return "no_show_sweep" }
+
+// RetentionArgs purges message bodies past the retention period.
+type RetentionArgs struct{}
+
+// Kind names the job.
+func (RetentionArgs) Kind() string { return "retention_purge" }

@@ -1,0 +1,179 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"gorm.io/gorm"
+
+	"afspraak/models"
+)
+
+// SendWorker runs SendMessageArgs jobs.
+type SendWorker struct {
+	river.WorkerDefaults[SendMessageArgs]
+	D *Dispatcher
+}
+
+// Work sends one message at most once: a message that may already have been
+// accepted (a crash or an ambiguous error after the send began) is looked up
+// at the provider before any resend.
+func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendMessageArgs]) error {
+	d := w.D
+	m, err := d.Store.FindMessage(ctx, job.Args.MessageID)
+	if err != nil || m.Final() {
+		return err
+	}
+	if now := d.now(); !d.Composer.Hours.Within(now) && m.Kind != models.KindAutoReply {
+		next := d.Composer.Hours.Next(now)
+		_, err := d.Store.UpdateMessage(ctx, m.ID, func(_ *gorm.DB, m *models.Message, _ time.Time) error {
+			n := next.UTC()
+			m.Status, m.ScheduledFor = models.MessageScheduled, &n
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return river.JobSnooze(next.Sub(now))
+	}
+	if skip, err := d.checkConsent(ctx, m); err != nil || skip {
+		return err
+	}
+	if err := d.Limiter.Wait(ctx); err != nil {
+		return err
+	}
+	prior := m.Attempts
+	m, err = d.Store.UpdateMessage(ctx, m.ID, func(_ *gorm.DB, m *models.Message, now time.Time) error {
+		m.Attempts++
+		if m.FirstAttemptAt == nil {
+			m.FirstAttemptAt = &now
+		}
+		m.Status = models.MessageSending
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	out := d.outbound(m)
+	if prior > 0 && d.Finder != nil {
+		res, found, err := d.Finder.FindSentMessage(ctx, out, *m.FirstAttemptAt)
+		if err != nil {
+			return err // cannot tell; try again later rather than risk a duplicate
+		}
+		if found {
+			d.log(ctx, "message found at provider after an uncertain send", m)
+			return d.accepted(ctx, m, res)
+		}
+	}
+	res, err := d.Sender.Send(ctx, out)
+	if err != nil {
+		return d.failed(ctx, m, err)
+	}
+	return d.accepted(ctx, m, res)
+}
+
+// OutboundOf is what the sender gets for message m.
+func (d *Dispatcher) OutboundOf(m models.Message) OutboundMessage { return d.outbound(m) }
+
+// Requeue queues a send job for a stored message (a no-op for a final one).
+func (d *Dispatcher) Requeue(ctx context.Context, id int64) error {
+	_, err := d.Queue.Client.Insert(ctx, SendMessageArgs{MessageID: id}, nil)
+	return err
+}
+
+func (d *Dispatcher) outbound(m models.Message) OutboundMessage {
+	out := OutboundMessage{ID: m.ID, Channel: m.Channel, To: m.Recipient, ContentSID: m.ContentSID,
+		ContentVariables: m.ContentVariables, StatusCallback: d.statusCallback(m.ID)}
+	if m.Body != nil {
+		out.Body = *m.Body
+	}
+	return out
+}
+
+// checkConsent skips a message whose channel lost consent since it was queued.
+func (d *Dispatcher) checkConsent(ctx context.Context, m models.Message) (bool, error) {
+	c, err := d.Store.FindClientTx(d.Store.DB.WithContext(ctx), m.ClientID)
+	if err != nil {
+		return false, err
+	}
+	ok := (m.Channel == ChannelWhatsApp && c.ConsentWhatsApp) || (m.Channel == ChannelSMS && c.ConsentSMS)
+	if ok || m.Kind == models.KindAutoReply {
+		return false, nil
+	}
+	_, err = d.Store.UpdateMessage(ctx, m.ID, func(_ *gorm.DB, m *models.Message, _ time.Time) error {
+		m.Status, m.SkipReason = models.MessageSkipped, SkipNoConsent
+		return nil
+	})
+	d.Metrics.message(m.Kind, models.MessageSkipped)
+	return true, err
+}
+
+func (d *Dispatcher) accepted(ctx context.Context, m models.Message, res SendResult) error {
+	m, err := d.Store.UpdateMessage(ctx, m.ID, func(tx *gorm.DB, m *models.Message, now time.Time) error {
+		sid := res.SID
+		m.TwilioSID, m.SentAt, m.Status = &sid, &now, res.Status
+		if m.Status == "" {
+			m.Status = "queued"
+		}
+		_, err := d.Store.AddMessageEventTx(tx, &models.MessageEvent{MessageID: m.ID, Status: m.Status, Source: "send"})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	d.Metrics.message(m.Kind, m.Status)
+	d.Metrics.sent(m)
+	d.log(ctx, "message handed to provider", m)
+	return nil
+}
+
+// failed applies a send error: permanent errors end the message, WhatsApp
+// errors fall back to SMS, the rest are retried by the queue.
+func (d *Dispatcher) failed(ctx context.Context, m models.Message, err error) error {
+	var se *SendError
+	if !errors.As(err, &se) {
+		se = &SendError{Class: ErrAmbiguous, Err: err}
+	}
+	switch se.Class {
+	case ErrPermanent, ErrNoWhatsApp:
+		_, uerr := d.Store.UpdateMessage(ctx, m.ID, func(tx *gorm.DB, m *models.Message, now time.Time) error {
+			return d.endInFailureTx(ctx, tx, m, se.Code, now)
+		})
+		d.Metrics.message(m.Kind, models.MessageFailed)
+		d.Logger.WarnContext(ctx, "message failed", slog.Int64("message_id", m.ID), slog.Int("error_code", se.Code))
+		return uerr
+	case ErrRetry:
+		_, uerr := d.Store.UpdateMessage(ctx, m.ID, func(_ *gorm.DB, m *models.Message, _ time.Time) error {
+			// Never processed. Attempts stay counted, so the retry still looks
+			// up any earlier uncertain attempt before sending.
+			m.Status, m.ErrorCode = models.MessageQueued, se.Code
+			return nil
+		})
+		return errors.Join(se, uerr)
+	default: // ambiguous: stays "sending"; the next attempt looks it up first
+		return se
+	}
+}
+
+// endInFailureTx marks m failed with code and applies what the code means:
+// 21610 withdraws SMS consent; WhatsApp unreachability falls back to SMS.
+func (d *Dispatcher) endInFailureTx(ctx context.Context, tx *gorm.DB, m *models.Message, code int, now time.Time) error {
+	m.Status, m.ErrorCode, m.FailedAt = models.MessageFailed, code, &now
+	if code == 21610 {
+		if err := d.Store.SetConsentTx(tx, m.ClientID, ChannelSMS, false, "provider_opt_out"); err != nil {
+			return err
+		}
+	}
+	if m.Channel != ChannelWhatsApp || ClassifyCode(code) != ErrNoWhatsApp {
+		return nil
+	}
+	return d.fallbackTx(ctx, tx, *m)
+}
+
+func (d *Dispatcher) log(ctx context.Context, msg string, m models.Message) {
+	d.Logger.InfoContext(ctx, msg, slog.Int64("message_id", m.ID), slog.String("kind", m.Kind),
+		slog.String("channel", m.Channel), slog.String("status", m.Status), slog.String("to", MaskPhone(m.Recipient)))
+}

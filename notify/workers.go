@@ -1,0 +1,149 @@
+package notify
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"gorm.io/gorm"
+
+	"afspraak/models"
+	"afspraak/templates"
+)
+
+// fallbackTx queues an SMS copy of a WhatsApp message that could not be
+// delivered, when the client consented to SMS.
+func (d *Dispatcher) fallbackTx(ctx context.Context, tx *gorm.DB, failed models.Message) error {
+	client, err := d.Store.FindClientTx(tx, failed.ClientID)
+	if err != nil || !client.ConsentSMS {
+		return err
+	}
+	var c Composed
+	switch {
+	case failed.Kind == models.KindAgreementSummary && failed.SessionID != nil:
+		sess, err := d.Store.FindSessionTx(tx, *failed.SessionID)
+		if err != nil {
+			return err
+		}
+		data, err := d.Store.SummaryDataTx(tx, sess)
+		if err != nil {
+			return err
+		}
+		c, err = d.Composer.SummaryOn(SummaryInput{Client: data.Client, WorkerName: data.WorkerName,
+			Agreements: data.Agreements, Next: data.Next}, ChannelSMS)
+		if err != nil {
+			return err
+		}
+	case failed.Body != nil:
+		c = Composed{Channel: ChannelSMS, Body: *failed.Body}
+	default:
+		return nil // a template without a body we can reproduce
+	}
+	m := messageFrom(c, failed.Kind, client, failed.SessionID)
+	m.FallbackOf = &failed.ID
+	return d.queueTx(ctx, tx, &m)
+}
+
+// ReminderWorker creates the reminder of a session that still takes place.
+type ReminderWorker struct {
+	river.WorkerDefaults[ReminderArgs]
+	D *Dispatcher
+}
+
+// Work queues the reminder message, unless the session moved or was cancelled.
+func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs]) error {
+	d := w.D
+	return d.Store.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		sess, err := d.Store.FindSessionTx(tx, job.Args.SessionID)
+		if err != nil || sess.Status != models.SessionPlanned || !sess.ScheduledAt.Equal(job.Args.ScheduledAt) {
+			return err // moved, cancelled or held: nothing to remind
+		}
+		now := d.now()
+		if !d.Composer.Hours.Within(now) && !d.Composer.Hours.Next(now).Before(sess.ScheduledAt) {
+			return nil // the next contact window opens after the session: too late to remind
+		}
+		client, err := d.Store.FindClientTx(tx, sess.ClientID)
+		if err != nil {
+			return err
+		}
+		c, err := d.Composer.Message(templates.KindReminder, client, templates.MessageData{
+			SessionAt: sess.ScheduledAt, ClientCalls: sess.Initiator == "client", NextModality: sess.Modality})
+		if err != nil {
+			return err
+		}
+		m := messageFrom(c, models.KindReminder, client, &sess.ID)
+		return d.queueTx(ctx, tx, &m)
+	})
+}
+
+// NoShowWorker marks missed client-initiated sessions and nudges the client.
+type NoShowWorker struct {
+	river.WorkerDefaults[NoShowSweepArgs]
+	D *Dispatcher
+}
+
+// Work runs one sweep.
+func (w *NoShowWorker) Work(ctx context.Context, _ *river.Job[NoShowSweepArgs]) error {
+	d := w.D
+	list, err := d.Store.MarkNoShows(ctx, d.NoShowGrace, func(tx *gorm.DB, list []models.Session) error {
+		for _, sess := range list {
+			client, err := d.Store.FindClientTx(tx, sess.ClientID)
+			if err != nil {
+				return err
+			}
+			c, err := d.Composer.Message(templates.KindNoShowNudge, client, templates.MessageData{
+				SessionAt: sess.ScheduledAt, ClientCalls: true, NextModality: sess.Modality})
+			if err != nil {
+				return err
+			}
+			m := messageFrom(c, models.KindNoShowNudge, client, &sess.ID)
+			if err := d.queueTx(ctx, tx, &m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if len(list) > 0 {
+		d.Logger.InfoContext(ctx, "sessions marked no_show", slog.Int("count", len(list)))
+	}
+	return err
+}
+
+// RetentionWorker purges message bodies past the retention period.
+type RetentionWorker struct {
+	river.WorkerDefaults[RetentionArgs]
+	D *Dispatcher
+}
+
+// Work purges once.
+func (w *RetentionWorker) Work(ctx context.Context, _ *river.Job[RetentionArgs]) error {
+	d := w.D
+	n, err := d.Store.PurgeMessageBodies(ctx, d.now().AddDate(0, 0, -d.RetentionDays))
+	if n > 0 {
+		d.Logger.InfoContext(ctx, "message bodies purged", slog.Int64("count", n))
+	}
+	return err
+}
+
+// Workers registers every job worker of the dispatcher.
+func (d *Dispatcher) Workers() *river.Workers {
+	ws := river.NewWorkers()
+	river.AddWorker(ws, &SendWorker{D: d})
+	river.AddWorker(ws, &ReminderWorker{D: d})
+	river.AddWorker(ws, &NoShowWorker{D: d})
+	river.AddWorker(ws, &RetentionWorker{D: d})
+	return ws
+}
+
+// PeriodicJobs are the sweeps: no-shows every minute, retention hourly.
+func PeriodicJobs() []*river.PeriodicJob {
+	return []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+			func() (river.JobArgs, *river.InsertOpts) { return NoShowSweepArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return RetentionArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
+	}
+}
