@@ -94,7 +94,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	sqlDB, _ := db.DB()
 	store := newStore(db, cfg)
 	srv := &api.Server{Store: store, DB: sqlDB, Logger: logger, RequestTimeout: cfg.Server.RequestTimeout,
-		PublicBaseURL: cfg.Server.PublicBaseURL}
+		PublicBaseURL: cfg.Server.PublicBaseURL, SummarySLAHours: cfg.Followup.SummarySLAHours}
 	app := srv.App()
 	queue, err := newNotifier(cfg, store, sqlDB, srv, logger)
 	if err != nil {
@@ -154,7 +154,7 @@ func cmdUser(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	return withStore(ctx, *cfgPath, func(store *models.Store) error {
-		u, token, err := store.CreateUser(ctx, models.NewUser{Name: *name, Email: *email, Role: *role, Team: *team})
+		u, token, err := store.CreateUser(ctx, models.System, models.NewUser{Name: *name, Email: *email, Role: *role, Team: *team})
 		if err != nil {
 			return plainError(err)
 		}

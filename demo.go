@@ -39,7 +39,7 @@ func cmdDemo(ctx context.Context, args []string, out io.Writer) error {
 		tokens := make([]string, len(demoUsers))
 		created := true
 		for i, nu := range demoUsers {
-			u, token, err := store.CreateUser(ctx, nu)
+			u, token, err := store.CreateUser(ctx, models.System, nu)
 			if models.ErrorCode(err) == models.ECONFLICT {
 				created = false
 				u, token, err = store.IssueTokenForEmail(ctx, nu.Email)

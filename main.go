@@ -25,6 +25,7 @@ Usage:
   afspraak user revoke --email E [--config PATH]
                                          revoke every token of a user
   afspraak demo     [--config PATH]      create a demo team and print sign-in tokens
+  afspraak audit verify [--config PATH]  check the audit trail's hash chain; exit 1 naming the first broken event
 
 --config defaults to $AFSPRAAK_CONFIG, else config.yaml.
 Run "afspraak COMMAND --help" for the flags of one command.
@@ -51,6 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"migrate": cmdMigrate,
 		"user":    cmdUser,
 		"demo":    cmdDemo,
+		"audit":   cmdAudit,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

@@ -110,3 +110,31 @@ func TestDemo(t *testing.T) {
 		}
 	}
 }
+
+func TestAuditVerifyCommand(t *testing.T) {
+	cfg, _ := testConfig(t)
+	if code, _, errOut := runCLI(t, t.Context(), "demo", "--config", cfg); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, out, _ := runCLI(t, t.Context(), "audit", "verify", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "intact") {
+		t.Fatalf("intact chain: exit %d, %q", code, out)
+	}
+	c, err := loadConfig(cfg, true, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, _, err := openDatabase(t.Context(), c.Database)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Exec("DROP TRIGGER audit_events_no_update")
+	if err := db.Exec("UPDATE audit_events SET action = 'forged' WHERE id = 3").Error; err != nil {
+		t.Fatal(err)
+	}
+	closeDatabase(db)
+	code, _, errOut := runCLI(t, t.Context(), "audit", "verify", "--config", cfg)
+	if code != 1 || !strings.Contains(errOut, "event 3") {
+		t.Fatalf("tampered chain: exit %d, %q", code, errOut)
+	}
+}

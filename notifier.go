@@ -42,7 +42,10 @@ func newNotifier(cfg Config, store *models.Store, sqlDB *sql.DB, srv *api.Server
 		srv.Validator = &v
 	}
 	queue, err := notify.NewQueue(sqlDB, notify.QueueConfig{Driver: cfg.Database.Driver, Workers: d.Workers(),
-		PeriodicJobs: notify.PeriodicJobs(), Logger: logger})
+		PeriodicJobs: notify.PeriodicJobs(), Logger: logger,
+		// A job whose process was killed runs again within a minute of restart:
+		// River's rescuer looks every 30 s for jobs running longer than this.
+		JobTimeout: 20 * time.Second, RescueAfter: 30 * time.Second})
 	if err != nil {
 		return nil, err
 	}

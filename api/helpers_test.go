@@ -85,7 +85,7 @@ func (e *testEnv) setContentSIDs(sids map[string]map[string]string) {
 // user creates a user and returns it with its token.
 func (e *testEnv) user(name, role, team string) (models.User, string) {
 	e.t.Helper()
-	u, token, err := e.store.CreateUser(context.Background(), models.NewUser{
+	u, token, err := e.store.CreateUser(context.Background(), models.System, models.NewUser{
 		Name: name, Email: name + "@example.org", Role: role, Team: team})
 	if err != nil {
 		e.t.Fatal(err)

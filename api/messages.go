@@ -97,10 +97,15 @@ func (s *Server) getMessage(ctx context.Context, in *idInput) (*messageOutput, e
 		return nil, s.httpError(ctx, err)
 	}
 	r := toMessageResponse(m)
-	r.Events = make([]MessageEventResponse, 0, len(events))
+	r.Events = toEventResponses(events)
+	return &messageOutput{Body: r}, nil
+}
+
+func toEventResponses(events []models.MessageEvent) []MessageEventResponse {
+	out := make([]MessageEventResponse, 0, len(events))
 	for _, ev := range events {
-		r.Events = append(r.Events, MessageEventResponse{Status: ev.Status, ErrorCode: ev.ErrorCode, Source: ev.Source,
+		out = append(out, MessageEventResponse{Status: ev.Status, ErrorCode: ev.ErrorCode, Source: ev.Source,
 			Applied: ev.Applied || ev.Source == "send", At: ev.CreatedAt})
 	}
-	return &messageOutput{Body: r}, nil
+	return out
 }

@@ -17,13 +17,11 @@ import (
 type ctxKey int
 
 const (
-	requestIDKey ctxKey = iota
-	userKey
+	userKey ctxKey = iota
 )
 
 func requestIDFrom(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
+	return models.RequestID(ctx)
 }
 
 // userFrom returns the authenticated user; auth middleware guarantees one on /api.
@@ -58,7 +56,7 @@ func (s *Server) requestContext(c *fiber.Ctx) error {
 		id = hex.EncodeToString(b)
 	}
 	c.Set("X-Request-ID", id)
-	ctx, cancel := context.WithTimeout(context.WithValue(context.Background(), requestIDKey, id), s.RequestTimeout)
+	ctx, cancel := context.WithTimeout(models.WithRequestID(context.Background(), id), s.RequestTimeout)
 	defer cancel()
 	c.SetUserContext(ctx)
 	return c.Next()
@@ -112,6 +110,10 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	u, err := s.Store.FindUserByToken(c.UserContext(), strings.TrimSpace(token))
 	if err != nil {
 		if models.ErrorCode(err) == models.EUNAUTH {
+			if aerr := s.Store.RecordAudit(c.UserContext(), models.Actor{Role: "anonymous"},
+				models.Audit{Action: "login_failed", Entity: "token"}); aerr != nil {
+				return aerr
+			}
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="afspraak", error="invalid_token"`)
 			return problem(c, fiber.StatusUnauthorized, "the token is unknown or has been revoked; ask an admin for a new one")
 		}

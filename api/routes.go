@@ -17,6 +17,7 @@ func (s *Server) routes(app *fiber.App, api huma.API) {
 	app.Post("/webhooks/twilio/status", s.twilioStatus)
 	app.Post("/webhooks/twilio/inbound", s.twilioInbound)
 	app.Use("/api", s.authenticate)
+	app.Use("/api/v1/reports", csvQuery)
 
 	op := func(method, path, id, summary string, status int) huma.Operation {
 		return huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary,
@@ -48,6 +49,9 @@ func (s *Server) routes(app *fiber.App, api huma.API) {
 	huma.Register(api, op(http.MethodPatch, "/api/v1/sessions/{id}/agenda/{item_id}", "update-agenda-item", "Edit, tick off or move an agenda item", 200), s.updateAgendaItem)
 	huma.Register(api, op(http.MethodDelete, "/api/v1/sessions/{id}/agenda/{item_id}", "delete-agenda-item", "Delete an agenda item", 204), s.deleteAgendaItem)
 	huma.Register(api, op(http.MethodPost, "/api/v1/sessions/{id}/agreements", "create-agreement", "Record an agreement", 201), s.createAgreement)
+	huma.Register(api, op(http.MethodGet, "/api/v1/clients/{id}/export", "export-client", "Everything held about a client (subject-access request)", 200), s.exportClient)
+	huma.Register(api, op(http.MethodGet, "/api/v1/reports/follow-up", "follow-up-report", "Follow-up per worker; Accept: text/csv for CSV", 200), s.followUpReport)
+	huma.Register(api, op(http.MethodGet, "/api/v1/audit-events", "list-audit-events", "The audit trail (supervisors: their team)", 200), s.listAuditEvents)
 	huma.Register(api, op(http.MethodGet, "/api/v1/messages", "list-messages", "Messages with their status", 200), s.listMessages)
 	huma.Register(api, op(http.MethodGet, "/api/v1/messages/{id}", "get-message", "A message with its status events", 200), s.getMessage)
 	huma.Register(api, op(http.MethodPatch, "/api/v1/agreements/{id}", "update-agreement", "Edit or close an agreement", 200), s.updateAgreement)

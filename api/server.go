@@ -18,7 +18,7 @@ import (
 
 // Store is what the API needs from persistence.
 type Store interface {
-	CreateUser(ctx context.Context, in models.NewUser) (models.User, string, error)
+	CreateUser(ctx context.Context, a models.Actor, in models.NewUser) (models.User, string, error)
 	FindUserByToken(ctx context.Context, token string) (models.User, error)
 	FindTeamByID(ctx context.Context, id int64) (models.Team, error)
 	CreateClient(ctx context.Context, a models.Actor, f models.ClientFields) (models.Client, error)
@@ -54,6 +54,10 @@ type Store interface {
 	FindMessages(ctx context.Context, a models.Actor, f models.MessageFilter) ([]models.Message, bool, error)
 	FindMessageByID(ctx context.Context, a models.Actor, id int64) (models.Message, error)
 	FindMessageEvents(ctx context.Context, messageID int64) ([]models.MessageEvent, error)
+	RecordAudit(ctx context.Context, a models.Actor, ev models.Audit) error
+	FindAuditEvents(ctx context.Context, a models.Actor, f models.AuditFilter) ([]models.AuditEvent, bool, error)
+	FollowUpReport(ctx context.Context, a models.Actor, f models.ReportFilter) (models.Report, error)
+	ExportClient(ctx context.Context, a models.Actor, id int64) (models.ClientExport, error)
 	FindIdempotencyKey(ctx context.Context, userID int64, key string) (int64, error)
 	RecordIdempotencyKeyTx(tx *gorm.DB, userID int64, key string, sessionID int64) error
 }
@@ -65,14 +69,15 @@ type Pinger interface {
 
 // Server holds the API's dependencies; main sets every field.
 type Server struct {
-	Store          Store
-	DB             Pinger
-	Logger         *slog.Logger
-	RequestTimeout time.Duration
-	Composer       notify.Composer // renders client messages for previews
-	Notifier       Notifier        // queues summaries, takes Twilio callbacks
-	Validator      SignatureValidator
-	PublicBaseURL  string // webhooks are signed over this URL
+	Store           Store
+	DB              Pinger
+	Logger          *slog.Logger
+	RequestTimeout  time.Duration
+	Composer        notify.Composer // renders client messages for previews
+	Notifier        Notifier        // queues summaries, takes Twilio callbacks
+	Validator       SignatureValidator
+	PublicBaseURL   string // webhooks are signed over this URL
+	SummarySLAHours int    // follow-up report: on time when sent within this
 
 	metrics *metrics
 }
@@ -84,6 +89,9 @@ const BodyLimit = 1 << 20
 func (s *Server) App() *fiber.App {
 	if s.RequestTimeout == 0 {
 		s.RequestTimeout = 30 * time.Second
+	}
+	if s.SummarySLAHours == 0 {
+		s.SummarySLAHours = 24
 	}
 	s.metrics = newMetrics()
 	app := fiber.New(fiber.Config{
@@ -99,6 +107,7 @@ func (s *Server) App() *fiber.App {
 	cfg := huma.DefaultConfig("afspraak", "1.0.0")
 	cfg.DocsPath = "" // huma's docs page loads a CDN script; we serve none
 	cfg.CreateHooks = nil
+	cfg.Formats["text/csv"], cfg.Formats["csv"] = csvFormat, csvFormat
 	cfg.Info.Description = "Structured remote supervision: agendas, agreements and follow-up messages."
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer"},

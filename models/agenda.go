@@ -107,6 +107,9 @@ func (s *Store) AddAgendaItem(ctx context.Context, a Actor, sessionID int64, f A
 		if err := tx.Create(&it).Error; err != nil {
 			return err
 		}
+		if err := s.auditItem(tx, a, "create", it); err != nil {
+			return err
+		}
 		if f.Position != nil {
 			return moveItem(tx, &it, *f.Position)
 		}
@@ -129,6 +132,9 @@ func (s *Store) UpdateAgendaItem(ctx context.Context, a Actor, sessionID, itemID
 		if err := tx.Save(&it).Error; err != nil {
 			return err
 		}
+		if err := s.auditItem(tx, a, "update", it); err != nil {
+			return err
+		}
 		if f.Position != nil {
 			return moveItem(tx, &it, *f.Position)
 		}
@@ -147,10 +153,22 @@ func (s *Store) DeleteAgendaItem(ctx context.Context, a Actor, sessionID, itemID
 		if err := tx.Delete(&AgendaItem{}, it.ID).Error; err != nil {
 			return err
 		}
+		if err := s.auditItem(tx, a, "delete", it); err != nil {
+			return err
+		}
 		return tx.Model(&AgendaItem{}).Where("session_id = ? AND position > ?", sessionID, it.Position).
 			Update("position", gorm.Expr("position - 1")).Error
 	})
 	return wrap(err, "delete agenda item")
+}
+
+func (s *Store) auditItem(tx *gorm.DB, a Actor, action string, it AgendaItem) error {
+	sess, err := s.FindSessionTx(tx, it.SessionID)
+	if err != nil {
+		return err
+	}
+	return s.auditTx(tx, a, Audit{Action: action, Entity: "agenda_item", EntityID: it.ID, ClientID: &sess.ClientID,
+		TeamID: &sess.TeamID, Changes: map[string]any{"session_id": it.SessionID, "done": it.Done, "position": it.Position}})
 }
 
 func (s *Store) findItem(tx *gorm.DB, a Actor, sessionID, itemID int64) (AgendaItem, error) {

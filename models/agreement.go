@@ -100,7 +100,10 @@ func (s *Store) CreateAgreement(ctx context.Context, a Actor, sessionID int64, f
 			return err
 		}
 		ag.ClientID = sess.ClientID
-		return tx.Create(&ag).Error
+		if err := tx.Create(&ag).Error; err != nil {
+			return err
+		}
+		return s.auditAgreement(tx, a, "create", ag)
 	})
 	return ag, wrap(err, "create agreement")
 }
@@ -122,9 +125,21 @@ func (s *Store) UpdateAgreement(ctx context.Context, a Actor, id int64, f Agreem
 			return err
 		}
 		ag.UpdatedAt = now
-		return tx.Save(&ag).Error
+		if err := tx.Save(&ag).Error; err != nil {
+			return err
+		}
+		return s.auditAgreement(tx, a, "update", ag)
 	})
 	return ag, wrap(err, "update agreement")
+}
+
+func (s *Store) auditAgreement(tx *gorm.DB, a Actor, action string, ag Agreement) error {
+	c, err := s.FindClientTx(tx, ag.ClientID)
+	if err != nil {
+		return err
+	}
+	return s.auditTx(tx, a, clientAudit(action, "agreement", ag.ID, c, map[string]any{"session_id": ag.SessionID,
+		"status": ag.Status, "owner": ag.Owner, "include_in_summary": ag.IncludeInSummary}))
 }
 
 // AgreementFilter narrows an agreement list.

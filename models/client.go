@@ -155,7 +155,10 @@ func (s *Store) CreateClient(ctx context.Context, a Actor, f ClientFields) (Clie
 		if err := tx.Create(&c).Error; err != nil {
 			return err
 		}
-		return s.recordConsent(tx, a, c.ID, events, now)
+		if err := s.auditTx(tx, a, clientAudit("create", "client", c.ID, c, f.changed())); err != nil {
+			return err
+		}
+		return s.recordConsent(tx, a, c, events, now)
 	})
 	return c, wrap(err, "create client")
 }
@@ -173,9 +176,9 @@ func (s *Store) assign(tx *gorm.DB, a Actor, c *Client, workerID int64) error {
 	return nil
 }
 
-func (s *Store) recordConsent(tx *gorm.DB, a Actor, clientID int64, events []ConsentEvent, now time.Time) error {
+func (s *Store) recordConsent(tx *gorm.DB, a Actor, c Client, events []ConsentEvent, now time.Time) error {
 	for i := range events {
-		events[i].ClientID, events[i].CreatedAt, events[i].Source = clientID, now, "api"
+		events[i].ClientID, events[i].CreatedAt, events[i].Source = c.ID, now, "api"
 		if a.UserID != 0 {
 			events[i].ActorID = &a.UserID
 		} else {
@@ -184,8 +187,35 @@ func (s *Store) recordConsent(tx *gorm.DB, a Actor, clientID int64, events []Con
 		if err := tx.Create(&events[i]).Error; err != nil {
 			return err
 		}
+		err := s.auditTx(tx, a, clientAudit("consent_change", "client", c.ID, c,
+			map[string]any{"channel": events[i].Channel, "granted": events[i].Granted, "source": events[i].Source}))
+		if err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// changed names the fields given, with values only where they are not
+// personal data (so the audit trail holds no names or numbers).
+func (f ClientFields) changed() map[string]any {
+	m := map[string]any{}
+	if f.Name != nil {
+		m["name"] = "changed"
+	}
+	if f.Phone != nil {
+		m["phone"] = "changed"
+	}
+	for k, v := range map[string]*string{"language": f.Language, "preferred_channel": f.PreferredChannel,
+		"risk_level": f.RiskLevel, "phase": f.Phase} {
+		if v != nil {
+			m[k] = *v
+		}
+	}
+	if f.WorkerID != nil {
+		m["worker_id"] = *f.WorkerID
+	}
+	return m
 }
 
 // FindClientByID returns a client in the actor's reach; ENOTFOUND otherwise.
@@ -248,7 +278,10 @@ func (s *Store) UpdateClient(ctx context.Context, a Actor, id int64, f ClientFie
 		if err := tx.Save(&c).Error; err != nil {
 			return err
 		}
-		return s.recordConsent(tx, a, c.ID, events, now)
+		if err := s.auditTx(tx, a, clientAudit("update", "client", c.ID, c, f.changed())); err != nil {
+			return err
+		}
+		return s.recordConsent(tx, a, c, events, now)
 	})
 	return c, wrap(err, "update client")
 }

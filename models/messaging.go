@@ -74,7 +74,15 @@ func (s *Store) SetConsentTx(tx *gorm.DB, clientID int64, channel string, grante
 	if res.Error != nil || res.RowsAffected == 0 {
 		return res.Error
 	}
-	return tx.Create(&ConsentEvent{ClientID: clientID, Channel: channel, Granted: granted, Source: source, CreatedAt: now}).Error
+	if err := tx.Create(&ConsentEvent{ClientID: clientID, Channel: channel, Granted: granted, Source: source, CreatedAt: now}).Error; err != nil {
+		return err
+	}
+	c, err := s.FindClientTx(tx, clientID)
+	if err != nil {
+		return err
+	}
+	return s.auditTx(tx, Actor{Role: "client"}, clientAudit("consent_change", "client", clientID, c,
+		map[string]any{"channel": channel, "granted": granted, "source": source}))
 }
 
 // FindClientsByPhone returns the clients with that E.164 number, newest first.
@@ -158,7 +166,11 @@ func (s *Store) PurgeMessageBodies(ctx context.Context, cutoff time.Time) (int64
 		res = tx.Model(&InboundMessage{}).Where("received_at < ? AND body_purged_at IS NULL", cutoff.UTC()).
 			Updates(map[string]any{"body": nil, "body_purged_at": now})
 		total += res.RowsAffected
-		return res.Error
+		if res.Error != nil || total == 0 {
+			return res.Error
+		}
+		return s.auditTx(tx, System, Audit{Action: "retention_purge", Entity: "message", Changes: map[string]any{
+			"purged": total, "older_than": cutoff.UTC().Format(time.RFC3339)}})
 	})
 	return total, wrap(err, "purge message bodies")
 }

@@ -38,7 +38,7 @@ func TestMigrateEmptyDatabase(t *testing.T) {
 				t.Fatalf("migrate up after down: %v", err)
 			}
 			store := models.NewStore(db)
-			if _, _, err := store.CreateUser(ctx, models.NewUser{Name: "A", Email: "a@example.org", Role: "admin", Team: "T"}); err != nil {
+			if _, _, err := store.CreateUser(ctx, models.System, models.NewUser{Name: "A", Email: "a@example.org", Role: "admin", Team: "T"}); err != nil {
 				t.Fatalf("schema unusable after migration: %v", err)
 			}
 		})

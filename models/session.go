@@ -114,6 +114,10 @@ func (s *Store) CreateSession(ctx context.Context, a Actor, in NewSession) (Sess
 		if err := s.buildAgenda(tx, sess, in.TemplateItems); err != nil {
 			return err
 		}
+		if err := s.auditTx(tx, a, sessionAudit("create", sess, map[string]any{"modality": sess.Modality,
+			"initiator": sess.Initiator, "template": sess.Template, "policy_override": sess.PolicyOverride})); err != nil {
+			return err
+		}
 		return s.sessionPlanned(tx, sess)
 	})
 	return sess, wrap(err, "create session")
@@ -139,6 +143,12 @@ func (s *Store) buildAgenda(tx *gorm.DB, sess Session, items []TemplateItem) err
 		return nil
 	}
 	return tx.Create(&agenda).Error
+}
+
+// sessionAudit is an event about session sess.
+func sessionAudit(action string, sess Session, changes map[string]any) Audit {
+	return Audit{Action: action, Entity: "session", EntityID: sess.ID, ClientID: &sess.ClientID, TeamID: &sess.TeamID,
+		Changes: changes}
 }
 
 func (s *Store) sessionPlanned(tx *gorm.DB, sess Session) error {

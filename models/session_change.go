@@ -46,12 +46,39 @@ func (s *Store) UpdateSession(ctx context.Context, a Actor, id int64, u SessionU
 		if err := tx.Save(&sess).Error; err != nil {
 			return err
 		}
+		action := "update"
+		if sess.Status == SessionCancelled {
+			action = "cancel"
+		}
+		if err := s.auditTx(tx, a, sessionAudit(action, sess, u.changed())); err != nil {
+			return err
+		}
 		if u.ScheduledAt != nil && sess.Status == SessionPlanned {
 			return s.sessionPlanned(tx, sess)
 		}
 		return nil
 	})
 	return sess, wrap(err, "update session")
+}
+
+func (u SessionUpdate) changed() map[string]any {
+	m := map[string]any{}
+	if u.ScheduledAt != nil {
+		m["scheduled_at"] = u.ScheduledAt.UTC().Format(time.RFC3339)
+	}
+	if u.DurationMinutes != nil {
+		m["duration_minutes"] = *u.DurationMinutes
+	}
+	if u.Modality != nil {
+		m["modality"] = *u.Modality
+	}
+	if u.Setting != nil {
+		m["setting"] = "changed"
+	}
+	if u.Status != nil {
+		m["status"] = *u.Status
+	}
+	return m
 }
 
 func applySessionUpdate(sess *Session, u SessionUpdate, now time.Time) error {
@@ -109,7 +136,10 @@ func (s *Store) StartSession(ctx context.Context, a Actor, id int64, startedBy s
 		}
 		now := s.now()
 		sess.Status, sess.StartedAt, sess.StartedBy, sess.UpdatedAt = SessionStarted, &now, &startedBy, now
-		return tx.Save(&sess).Error
+		if err := tx.Save(&sess).Error; err != nil {
+			return err
+		}
+		return s.auditTx(tx, a, sessionAudit("start", sess, map[string]any{"started_by": startedBy}))
 	})
 	return sess, wrap(err, "start session")
 }
@@ -157,6 +187,11 @@ func (s *Store) CompleteSession(ctx context.Context, a Actor, id int64, in Compl
 		if err := tx.Save(&sess).Error; err != nil {
 			return err
 		}
+		err := s.auditTx(tx, a, sessionAudit("complete", sess, map[string]any{"risk_signals": sess.RiskSignals,
+			"send_summary": sess.SendSummary}))
+		if err != nil {
+			return err
+		}
 		if after != nil {
 			return after(tx, sess)
 		}
@@ -184,8 +219,16 @@ func (s *Store) MarkNoShows(ctx context.Context, grace time.Duration, after func
 		}
 		err = tx.Model(&Session{}).Where("id IN ? AND status = ?", ids, SessionPlanned).
 			Updates(map[string]any{"status": SessionNoShow, "updated_at": now}).Error
-		if err != nil || after == nil {
+		if err != nil {
 			return err
+		}
+		for _, sess := range list {
+			if err := s.auditTx(tx, System, sessionAudit("no_show", sess, nil)); err != nil {
+				return err
+			}
+		}
+		if after == nil {
+			return nil
 		}
 		return after(tx, list)
 	})

@@ -77,7 +77,13 @@ func (s *Store) CreateAgendaTemplate(ctx context.Context, a Actor, f TemplateFie
 	}
 	now := s.now()
 	t := AgendaTemplate{TeamID: a.TeamID, Name: f.Name, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now, Items: templateItems(f)}
-	return t, wrap(s.DB.WithContext(ctx).Create(&t).Error, "create agenda template")
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&t).Error; err != nil {
+			return err
+		}
+		return s.auditTx(tx, a, Audit{Action: "create", Entity: "agenda_template", EntityID: t.ID, TeamID: &t.TeamID})
+	})
+	return t, wrap(err, "create agenda template")
 }
 
 // FindAgendaTemplateByID returns a template of the actor's team (admins: any).
@@ -124,7 +130,10 @@ func (s *Store) ReplaceAgendaTemplate(ctx context.Context, a Actor, id int64, f 
 			return err
 		}
 		t.Name, t.UpdatedAt, t.Items = f.Name, s.now(), templateItems(f)
-		return tx.Session(&gorm.Session{FullSaveAssociations: true}).Save(&t).Error
+		if err := tx.Session(&gorm.Session{FullSaveAssociations: true}).Save(&t).Error; err != nil {
+			return err
+		}
+		return s.auditTx(tx, a, Audit{Action: "update", Entity: "agenda_template", EntityID: t.ID, TeamID: &t.TeamID})
 	})
 	return t, wrap(err, "replace agenda template")
 }
@@ -132,13 +141,17 @@ func (s *Store) ReplaceAgendaTemplate(ctx context.Context, a Actor, id int64, f 
 // DeleteAgendaTemplate removes a team template; sessions planned from it keep their agenda.
 func (s *Store) DeleteAgendaTemplate(ctx context.Context, a Actor, id int64) error {
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if _, err := s.findTemplate(tx, a, id); err != nil {
+		t, err := s.findTemplate(tx, a, id)
+		if err != nil {
 			return err
 		}
 		if err := tx.Where("template_id = ?", id).Delete(&AgendaTemplateItem{}).Error; err != nil {
 			return err
 		}
-		return tx.Delete(&AgendaTemplate{}, id).Error
+		if err := tx.Delete(&AgendaTemplate{}, id).Error; err != nil {
+			return err
+		}
+		return s.auditTx(tx, a, Audit{Action: "delete", Entity: "agenda_template", EntityID: id, TeamID: &t.TeamID})
 	})
 	return wrap(err, "delete agenda template")
 }

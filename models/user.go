@@ -75,7 +75,7 @@ func newToken() (string, error) {
 
 // CreateUser creates the user (and its team when new) and a first token, which
 // is returned once and never stored in the clear.
-func (s *Store) CreateUser(ctx context.Context, in NewUser) (User, string, error) {
+func (s *Store) CreateUser(ctx context.Context, a Actor, in NewUser) (User, string, error) {
 	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
 	var err error
 	if in.Name, err = cleanText("name", in.Name, 200, false); err != nil {
@@ -108,8 +108,11 @@ func (s *Store) CreateUser(ctx context.Context, in NewUser) (User, string, error
 		if err := tx.Create(&u).Error; err != nil {
 			return err
 		}
-		token, err = s.issueToken(tx, u.ID)
-		return err
+		if token, err = s.issueToken(tx, u.ID); err != nil {
+			return err
+		}
+		return s.auditTx(tx, a, Audit{Action: "create", Entity: "user", EntityID: u.ID, TeamID: &u.TeamID,
+			Changes: map[string]any{"role": u.Role, "team_id": u.TeamID}})
 	})
 	if err != nil {
 		return User{}, "", wrap(err, "create user")
@@ -179,9 +182,17 @@ func (s *Store) RevokeUserTokens(ctx context.Context, email string) (int64, erro
 	if err != nil {
 		return 0, wrap(err, "revoke tokens")
 	}
-	res := s.DB.WithContext(ctx).Model(&APIToken{}).
-		Where("user_id = ? AND revoked_at IS NULL", u.ID).Update("revoked_at", s.now())
-	return res.RowsAffected, wrap(res.Error, "revoke tokens")
+	var n int64
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&APIToken{}).Where("user_id = ? AND revoked_at IS NULL", u.ID).Update("revoked_at", s.now())
+		if res.Error != nil {
+			return res.Error
+		}
+		n = res.RowsAffected
+		return s.auditTx(tx, System, Audit{Action: "revoke_tokens", Entity: "user", EntityID: u.ID, TeamID: &u.TeamID,
+			Changes: map[string]any{"revoked": n}})
+	})
+	return n, wrap(err, "revoke tokens")
 }
 
 // IssueTokenForEmail gives the user with that email a new token, returned once.
@@ -196,8 +207,10 @@ func (s *Store) IssueTokenForEmail(ctx context.Context, email string) (User, str
 		if err != nil {
 			return err
 		}
-		token, err = s.issueToken(tx, u.ID)
-		return err
+		if token, err = s.issueToken(tx, u.ID); err != nil {
+			return err
+		}
+		return s.auditTx(tx, System, Audit{Action: "issue_token", Entity: "user", EntityID: u.ID, TeamID: &u.TeamID})
 	})
 	return u, token, wrap(err, "issue token")
 }

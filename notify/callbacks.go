@@ -54,7 +54,7 @@ func (d *Dispatcher) HandleStatus(ctx context.Context, ev StatusEvent) error {
 		}
 		m.Status = ev.Status
 		d.Metrics.message(m.Kind, ev.Status)
-		return nil
+		return d.Store.AuditTx(tx, models.System, messageAudit("status_change", *m))
 	})
 	return err
 }
@@ -89,6 +89,12 @@ func (d *Dispatcher) HandleInbound(ctx context.Context, ev InboundEvent) error {
 		fresh, err := d.Store.AddInboundTx(tx, in)
 		if err != nil || !fresh || len(clients) == 0 {
 			return err // a retry of a callback we handled, or an unknown number
+		}
+		err = d.Store.AuditTx(tx, models.Actor{Role: "client"}, models.Audit{Action: "inbound_reply", Entity: "inbound_message",
+			EntityID: in.ID, ClientID: in.ClientID, Changes: map[string]any{"channel": ev.Channel, "keyword": kw.String(),
+				"after_hours": afterHours}})
+		if err != nil {
+			return err
 		}
 		for i, c := range clients { // one number may belong to several client records
 			if err := d.applyKeywordTx(ctx, tx, c, ev.Channel, kw, afterHours && i == 0); err != nil {

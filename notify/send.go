@@ -118,8 +118,10 @@ func (d *Dispatcher) accepted(ctx context.Context, m models.Message, res SendRes
 		if m.Status == "" {
 			m.Status = "queued"
 		}
-		_, err := d.Store.AddMessageEventTx(tx, &models.MessageEvent{MessageID: m.ID, Status: m.Status, Source: "send"})
-		return err
+		if _, err := d.Store.AddMessageEventTx(tx, &models.MessageEvent{MessageID: m.ID, Status: m.Status, Source: "send"}); err != nil {
+			return err
+		}
+		return d.Store.AuditTx(tx, models.System, messageAudit("send", *m))
 	})
 	if err != nil {
 		return err
@@ -161,7 +163,13 @@ func (d *Dispatcher) failed(ctx context.Context, m models.Message, err error) er
 // endInFailureTx marks m failed with code and applies what the code means:
 // 21610 withdraws SMS consent; WhatsApp unreachability falls back to SMS.
 func (d *Dispatcher) endInFailureTx(ctx context.Context, tx *gorm.DB, m *models.Message, code int, now time.Time) error {
-	m.Status, m.ErrorCode, m.FailedAt = models.MessageFailed, code, &now
+	if m.Status != "undelivered" {
+		m.Status = models.MessageFailed
+	}
+	m.ErrorCode, m.FailedAt = code, &now
+	if err := d.Store.AuditTx(tx, models.System, messageAudit("fail", *m)); err != nil {
+		return err
+	}
 	if code == 21610 {
 		if err := d.Store.SetConsentTx(tx, m.ClientID, ChannelSMS, false, "provider_opt_out"); err != nil {
 			return err
@@ -171,6 +179,12 @@ func (d *Dispatcher) endInFailureTx(ctx context.Context, tx *gorm.DB, m *models.
 		return nil
 	}
 	return d.fallbackTx(ctx, tx, *m)
+}
+
+// messageAudit is an audit event about m: its status, never its body.
+func messageAudit(action string, m models.Message) models.Audit {
+	return models.Audit{Action: action, Entity: "message", EntityID: m.ID, ClientID: &m.ClientID,
+		Changes: map[string]any{"kind": m.Kind, "channel": m.Channel, "status": m.Status, "error_code": m.ErrorCode}}
 }
 
 func (d *Dispatcher) log(ctx context.Context, msg string, m models.Message) {

@@ -56,7 +56,10 @@ func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 	d := w.D
 	return d.Store.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		sess, err := d.Store.FindSessionTx(tx, job.Args.SessionID)
-		if err != nil || sess.Status != models.SessionPlanned || !sess.ScheduledAt.Equal(job.Args.ScheduledAt) {
+		// Compared to the microsecond: the job keeps the time as it was
+		// given, nanoseconds and all, while PostgreSQL stores microseconds.
+		same := sess.ScheduledAt.Truncate(time.Microsecond).Equal(job.Args.ScheduledAt.Truncate(time.Microsecond))
+		if err != nil || sess.Status != models.SessionPlanned || !same {
 			return err // moved, cancelled or held: nothing to remind
 		}
 		now := d.now()
