@@ -138,3 +138,23 @@ func TestAuditVerifyCommand(t *testing.T) {
 		t.Fatalf("tampered chain: exit %d, %q", code, errOut)
 	}
 }
+
+// TestSecretsNeverPrinted: help texts and error messages never show a secret.
+func TestSecretsNeverPrinted(t *testing.T) {
+	cfg, _ := testConfig(t)
+	t.Setenv("AFSPRAAK_TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef")
+	t.Setenv("AFSPRAAK_TWILIO_AUTH_TOKEN", "Sup3r$ecretToken")
+	for _, args := range [][]string{{"serve", "--help"}, {"user", "add", "--help"}, {"serve", "--config", cfg}, {"migrate", "--config", cfg}} {
+		_, out, errOut := runCLI(t, t.Context(), args...)
+		if strings.Contains(out+errOut, "Sup3r") {
+			t.Errorf("%v printed the auth token: %s%s", args, out, errOut)
+		}
+	}
+	t.Setenv("AFSPRAAK_TWILIO_AUTH_TOKEN", "")
+	t.Setenv("AFSPRAAK_DATABASE_DRIVER", "postgres")
+	t.Setenv("AFSPRAAK_DATABASE_DSN", "postgres://someone:Pa55wordSecret@127.0.0.1:1/nodb?connect_timeout=1")
+	code, out, errOut := runCLI(t, t.Context(), "migrate", "--config", cfg)
+	if code == 0 || strings.Contains(out+errOut, "Pa55wordSecret") {
+		t.Fatalf("a failed database connection: exit %d, printed %q", code, out+errOut)
+	}
+}

@@ -99,8 +99,13 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	return nil
 }
 
-// authenticate resolves the bearer token of every /api request.
+// authenticate resolves the bearer token of every /api request. An address
+// that keeps failing is slowed down and then answered 429.
 func (s *Server) authenticate(c *fiber.Ctx) error {
+	if blocked, wait := s.throttle.blocked(c.IP()); blocked {
+		c.Set(fiber.HeaderRetryAfter, retryAfter(wait))
+		return problem(c, fiber.StatusTooManyRequests, "too many failed sign-ins from this address; try again later")
+	}
 	h := c.Get(fiber.HeaderAuthorization)
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok || strings.TrimSpace(token) == "" {
@@ -110,6 +115,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	u, err := s.Store.FindUserByToken(c.UserContext(), strings.TrimSpace(token))
 	if err != nil {
 		if models.ErrorCode(err) == models.EUNAUTH {
+			s.throttle.failed(c.IP())
 			if aerr := s.Store.RecordAudit(c.UserContext(), models.Actor{Role: "anonymous"},
 				models.Audit{Action: "login_failed", Entity: "token"}); aerr != nil {
 				return aerr

@@ -78,8 +78,11 @@ type Server struct {
 	Validator       SignatureValidator
 	PublicBaseURL   string // webhooks are signed over this URL
 	SummarySLAHours int    // follow-up report: on time when sent within this
+	// Web, when set, registers the web interface's routes after the API's.
+	Web interface{ Register(app *fiber.App) }
 
-	metrics *metrics
+	metrics  *metrics
+	throttle *authThrottle
 }
 
 // BodyLimit is the largest request body accepted.
@@ -94,6 +97,7 @@ func (s *Server) App() *fiber.App {
 		s.SummarySLAHours = 24
 	}
 	s.metrics = newMetrics()
+	s.throttle = newAuthThrottle()
 	app := fiber.New(fiber.Config{
 		AppName:               "afspraak",
 		BodyLimit:             BodyLimit,
@@ -114,5 +118,8 @@ func (s *Server) App() *fiber.App {
 	}
 	api := humafiber.New(app, cfg)
 	s.routes(app, api)
+	if s.Web != nil {
+		s.Web.Register(app)
+	}
 	return app
 }
