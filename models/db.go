@@ -96,6 +96,17 @@ func Migrate(ctx context.Context, db *sql.DB, driver string) ([]string, error) {
 	return applied, nil
 }
 
+// MigrateUpTo applies migrations up to and including version (tests use it to
+// build the previous schema).
+func MigrateUpTo(ctx context.Context, db *sql.DB, driver string, version int64) error {
+	provider, err := newMigrationProvider(db, driver)
+	if err != nil {
+		return err
+	}
+	_, err = provider.UpTo(ctx, version)
+	return err
+}
+
 // MigrateDownTo rolls back to version (tests use it to check upgrades).
 func MigrateDownTo(ctx context.Context, db *sql.DB, driver string, version int64) error {
 	provider, err := newMigrationProvider(db, driver)
