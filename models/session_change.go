@@ -212,16 +212,21 @@ func (s *Store) MarkNoShows(ctx context.Context, grace time.Duration, after func
 		if err != nil || len(list) == 0 {
 			return err
 		}
-		ids := make([]int64, len(list))
-		for i := range list {
-			ids[i] = list[i].ID
-			list[i].Status = SessionNoShow
+		// One update per session, so only the sessions this sweep changed are
+		// nudged, even if another sweep ran at the same moment.
+		marked := list[:0]
+		for _, sess := range list {
+			res := tx.Model(&Session{}).Where("id = ? AND status = ?", sess.ID, SessionPlanned).
+				Updates(map[string]any{"status": SessionNoShow, "updated_at": now})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 1 {
+				sess.Status = SessionNoShow
+				marked = append(marked, sess)
+			}
 		}
-		err = tx.Model(&Session{}).Where("id IN ? AND status = ?", ids, SessionPlanned).
-			Updates(map[string]any{"status": SessionNoShow, "updated_at": now}).Error
-		if err != nil {
-			return err
-		}
+		list = marked
 		for _, sess := range list {
 			if err := s.auditTx(tx, System, sessionAudit("no_show", sess, nil)); err != nil {
 				return err
