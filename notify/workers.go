@@ -76,7 +76,13 @@ func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 			return err
 		}
 		m := messageFrom(c, models.KindReminder, client, &sess.ID)
-		return d.queueTx(ctx, tx, &m)
+		if err := d.queueTx(ctx, tx, &m); err != nil {
+			return err
+		}
+		// The job completes in the transaction that stores its reminder, so a
+		// crash cannot leave a stored reminder with a job that runs again.
+		_, err = CompleteTx(ctx, sqlTx(tx), job)
+		return err
 	})
 }
 
