@@ -15,6 +15,7 @@ import (
 	"afspraak/api"
 	"afspraak/models"
 	"afspraak/notify"
+	"afspraak/web"
 )
 
 // openDatabase opens and migrates the configured database.
@@ -93,13 +94,16 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	logger.Info("database ready", slog.String("driver", cfg.Database.Driver), slog.Int("migrations_applied", len(applied)))
 	sqlDB, _ := db.DB()
 	store := newStore(db, cfg)
+	webUI := &web.Handler{Store: store, Logger: logger, PublicBaseURL: cfg.Server.PublicBaseURL,
+		RiskSignals: cfg.Sessions.RiskSignals, SummarySLAHours: cfg.Followup.SummarySLAHours}
 	srv := &api.Server{Store: store, DB: sqlDB, Logger: logger, RequestTimeout: cfg.Server.RequestTimeout,
-		PublicBaseURL: cfg.Server.PublicBaseURL, SummarySLAHours: cfg.Followup.SummarySLAHours}
+		PublicBaseURL: cfg.Server.PublicBaseURL, SummarySLAHours: cfg.Followup.SummarySLAHours, Web: webUI}
 	app := srv.App()
 	queue, err := newNotifier(cfg, store, sqlDB, srv, logger)
 	if err != nil {
 		return err
 	}
+	webUI.Composer, webUI.Notifier = srv.Composer, srv.Notifier // set by newNotifier
 	if err := queue.Start(ctx); err != nil {
 		return fmt.Errorf("start job queue: %w", err)
 	}
