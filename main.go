@@ -26,6 +26,8 @@ Usage:
                                          revoke every token of a user
   afspraak demo     [--config PATH]      create a demo team and print sign-in tokens
   afspraak audit verify [--config PATH]  check the audit trail's hash chain; exit 1 naming the first broken event
+  afspraak bench [seed] [--workers N --duration D --database sqlite|postgres]
+                                         measure throughput, latency and memory against this machine's ceilings
 
 --config defaults to $AFSPRAAK_CONFIG, else config.yaml.
 Run "afspraak COMMAND --help" for the flags of one command.
@@ -53,6 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"user":    cmdUser,
 		"demo":    cmdDemo,
 		"audit":   cmdAudit,
+		"bench":   cmdBench,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
