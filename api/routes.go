@@ -16,7 +16,7 @@ func (s *Server) routes(app *fiber.App, api huma.API) {
 	app.Get("/metrics", s.metrics.handler())
 	app.Post("/webhooks/twilio/status", s.twilioStatus)
 	app.Post("/webhooks/twilio/inbound", s.twilioInbound)
-	app.Use("/api", s.authenticate)
+	app.Use("/api", s.authenticate, textInput)
 	app.Use("/api/v1/reports", csvQuery)
 
 	op := func(method, path, id, summary string, status int) huma.Operation {

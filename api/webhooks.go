@@ -46,11 +46,27 @@ func (s *Server) signedForm(c *fiber.Ctx) (url.Values, bool) {
 	return form, true
 }
 
+// plainForm reports whether every name and value of form is plain text: the
+// database refuses the rest, and a 5xx would have Twilio retry for nothing.
+func plainForm(form url.Values) bool {
+	for k, vs := range form {
+		for _, v := range vs {
+			if !plainText(k) || !plainText(v) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // twilioStatus applies a message status callback.
 func (s *Server) twilioStatus(c *fiber.Ctx) error {
 	form, ok := s.signedForm(c)
 	if !ok {
 		return problem(c, fiber.StatusForbidden, "the request signature is missing or wrong")
+	}
+	if !plainForm(form) {
+		return problem(c, fiber.StatusBadRequest, "the form holds text that is not UTF-8 or holds NUL")
 	}
 	id, err := strconv.ParseInt(c.Query("message_id"), 10, 64)
 	if err != nil || id < 1 {
@@ -91,6 +107,9 @@ func (s *Server) twilioInbound(c *fiber.Ctx) error {
 	form, ok := s.signedForm(c)
 	if !ok {
 		return problem(c, fiber.StatusForbidden, "the request signature is missing or wrong")
+	}
+	if !plainForm(form) {
+		return problem(c, fiber.StatusBadRequest, "the form holds text that is not UTF-8 or holds NUL")
 	}
 	channel, from := notify.ChannelOf(form.Get("From"))
 	if form.Get("MessageSid") == "" || from == "" {

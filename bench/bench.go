@@ -29,7 +29,7 @@ type Options struct {
 	Duration   time.Duration // per timed phase; default 15 s
 	Messages   int           // messages in the dispatch phase; default 3000
 	CPUProfile string        // per-phase CPU profiles: CPUProfile + "." + phase name
-	// QueueWorkers is River's MaxWorkers; 0 is serve's (notify's default, 10).
+	// QueueWorkers is River's MaxWorkers; 0 is serve's (notify's default, 100).
 	// Changing it is an experiment, printed in the header.
 	QueueWorkers int
 	// SQLiteConns, when set, widens SQLite's pool from models.Open's single

@@ -86,7 +86,7 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, in NewUser) (User, stri
 	}
 	switch {
 	case !strings.Contains(in.Email, "@") || len(in.Email) > 254 || strings.ContainsAny(in.Email, " \x00\n"):
-		return User{}, "", Invalid("email", "email %q is not an email address", in.Email)
+		return User{}, "", Invalid("email", "email is not an email address")
 	case !ValidRole(in.Role):
 		return User{}, "", Invalid("role", "role must be worker, supervisor or admin")
 	}

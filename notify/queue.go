@@ -22,7 +22,7 @@ import (
 
 // Queue defaults; see QueueConfig.
 const (
-	DefaultQueueMaxWorkers        = 10
+	DefaultQueueMaxWorkers        = 100
 	DefaultQueueRescueAfter       = time.Minute
 	DefaultQueueJobTimeout        = 30 * time.Second
 	DefaultQueueFetchPollInterval = 100 * time.Millisecond
@@ -40,7 +40,7 @@ type QueueConfig struct {
 	Workers      *river.Workers // nil: the queue only inserts jobs and runs none
 	PeriodicJobs []*river.PeriodicJob
 	Queues       []string // queues to work; default river.QueueDefault only
-	MaxWorkers   int      // jobs run at once per queue, default 10
+	MaxWorkers   int      // jobs run at once per queue, default 100
 
 	// RescueAfter is River's RescueStuckJobsAfter: a job still "running" after
 	// this long (its process was killed) is run again. It must exceed
