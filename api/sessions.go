@@ -25,9 +25,15 @@ type sessionOutput struct {
 	Body SessionResponse
 }
 
-// resolveTemplate turns a template key or id into its items; a template that
-// is not the caller's to use is a 422 on the template field.
-func (s *Server) resolveTemplate(ctx context.Context, ref string) ([]models.TemplateItem, error) {
+// TemplateFinder finds a team template in the actor's reach.
+type TemplateFinder interface {
+	FindAgendaTemplateByID(ctx context.Context, a models.Actor, id int64) (models.AgendaTemplate, error)
+}
+
+// ResolveTemplate turns a built-in key or a team template's id into its items
+// (Dutch for built-ins); a template that is not the actor's to use is an
+// EINVALID error on the template field. The web interface uses it too.
+func ResolveTemplate(ctx context.Context, store TemplateFinder, a models.Actor, ref string) ([]models.TemplateItem, error) {
 	if agenda, ok := templates.BuiltinAgenda(ref, "nl"); ok {
 		items := make([]models.TemplateItem, len(agenda.Items))
 		for i, it := range agenda.Items {
@@ -39,7 +45,7 @@ func (s *Server) resolveTemplate(ctx context.Context, ref string) ([]models.Temp
 	if err != nil {
 		return nil, models.Invalid("template", "template %q is neither a built-in (meldplicht, begeleiding, intake, evaluatie) nor a template id", ref)
 	}
-	t, err := s.Store.FindAgendaTemplateByID(ctx, actorFrom(ctx), id)
+	t, err := store.FindAgendaTemplateByID(ctx, a, id)
 	if models.ErrorCode(err) == models.ENOTFOUND {
 		return nil, models.Invalid("template", "template %d is not one of your team's templates", id)
 	}
@@ -55,7 +61,7 @@ func (s *Server) resolveTemplate(ctx context.Context, ref string) ([]models.Temp
 
 func (s *Server) createSession(ctx context.Context, in *createSessionInput) (*sessionOutput, error) {
 	b := in.Body
-	items, err := s.resolveTemplate(ctx, b.Template)
+	items, err := ResolveTemplate(ctx, s.Store, actorFrom(ctx), b.Template)
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}

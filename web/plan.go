@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"afspraak/api"
 	"afspraak/models"
 	"afspraak/templates"
 )
@@ -98,29 +99,7 @@ func (h *Handler) plan(c *fiber.Ctx) error {
 }
 
 // resolveTemplate turns a built-in key or a team template's id into its items,
-// as the API does.
+// exactly as the API does.
 func (h *Handler) resolveTemplate(ctx context.Context, a models.Actor, ref string) ([]models.TemplateItem, error) {
-	if agenda, ok := templates.BuiltinAgenda(ref, "nl"); ok {
-		items := make([]models.TemplateItem, len(agenda.Items))
-		for i, it := range agenda.Items {
-			items[i] = models.TemplateItem{Title: it.Title, Guidance: it.Guidance, Minutes: it.Minutes}
-		}
-		return items, nil
-	}
-	id, err := strconv.ParseInt(ref, 10, 64)
-	if err != nil {
-		return nil, models.Invalid("template", "choose a template from the list")
-	}
-	t, err := h.Store.FindAgendaTemplateByID(ctx, a, id)
-	if models.ErrorCode(err) == models.ENOTFOUND {
-		return nil, models.Invalid("template", "template %d is not one of your team's templates", id)
-	}
-	if err != nil {
-		return nil, err
-	}
-	items := make([]models.TemplateItem, len(t.Items))
-	for i, it := range t.Items {
-		items[i] = models.TemplateItem{Title: it.Title, Guidance: it.Guidance, Minutes: it.Minutes}
-	}
-	return items, nil
+	return api.ResolveTemplate(ctx, h.Store, a, ref)
 }
