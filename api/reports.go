@@ -131,6 +131,16 @@ var reportColumns = []string{"worker_id", "worker_name", "sessions_completed", "
 	"summaries_delivered", "summaries_acknowledged", "summaries_failed", "median_minutes_to_send", "no_shows",
 	"policy_overrides", "risk_signals", "remote_share", "after_hours_replies"}
 
+// WriteReportCSV writes a follow-up report as the API's CSV (a header row, a
+// row per worker, then the totals); the web interface's download uses it too.
+func WriteReportCSV(w io.Writer, rep models.Report) error {
+	out := &ReportResponse{Totals: toReportRow(rep.Totals)}
+	for _, r := range rep.Rows {
+		out.Rows = append(out.Rows, toReportRow(r))
+	}
+	return writeReportCSV(w, out)
+}
+
 func writeReportCSV(w io.Writer, rep *ReportResponse) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write(reportColumns)

@@ -2,12 +2,12 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"afspraak/api"
 	"afspraak/models"
 )
 
@@ -86,43 +86,12 @@ func (h *Handler) reportCSV(c *fiber.Ctx) error {
 		})
 	}
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	_ = w.Write(reportColumns)
-	for _, r := range append(append([]models.ReportRow{}, d.Report.Rows...), d.Report.Totals) {
-		_ = w.Write(csvRow(r))
+	if err := api.WriteReportCSV(&buf, d.Report); err != nil {
+		return err
 	}
-	w.Flush()
 	c.Set("Content-Disposition", `attachment; filename="follow-up-`+d.From+`-`+d.To+`.csv"`)
 	c.Type("csv", "utf-8")
 	return c.Send(buf.Bytes())
-}
-
-// reportColumns are the API's CSV columns, in its order.
-var reportColumns = []string{"worker_id", "worker_name", "sessions_completed", "summaries_sent", "summaries_within_sla",
-	"summaries_delivered", "summaries_acknowledged", "summaries_failed", "median_minutes_to_send", "no_shows",
-	"policy_overrides", "risk_signals", "remote_share", "after_hours_replies"}
-
-func csvRow(r models.ReportRow) []string {
-	opt := func(f *float64) string {
-		if f == nil {
-			return ""
-		}
-		return strconv.FormatFloat(*f, 'f', -1, 64)
-	}
-	id := ""
-	if r.WorkerID != 0 {
-		id = strconv.FormatInt(r.WorkerID, 10)
-	}
-	rec := []string{id, r.WorkerName}
-	for _, n := range []int{r.SessionsCompleted, r.SummariesSent, r.SummariesWithinSLA, r.SummariesDelivered,
-		r.SummariesAcknowledged, r.SummariesFailed} {
-		rec = append(rec, strconv.Itoa(n))
-	}
-	rec = append(rec, opt(r.MedianMinutesToSend))
-	for _, n := range []int{r.NoShows, r.PolicyOverrides, r.RiskSignals} {
-		rec = append(rec, strconv.Itoa(n))
-	}
-	return append(rec, opt(r.RemoteShare), strconv.Itoa(r.AfterHoursReplies))
 }
 
 // auditData is the audit trail page with its filters.
