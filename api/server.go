@@ -34,7 +34,7 @@ type Store interface {
 	UpdateSession(ctx context.Context, a models.Actor, id int64, u models.SessionUpdate) (models.Session, error)
 	StartSession(ctx context.Context, a models.Actor, id int64, startedBy string) (models.Session, error)
 	CompleteSession(ctx context.Context, a models.Actor, id int64, in models.Completion, after models.AfterComplete) (models.Session, error)
-	FindNextSession(ctx context.Context, clientID int64, t time.Time) (*models.Session, error)
+	SummaryData(ctx context.Context, sess models.Session) (models.SummaryData, error)
 
 	FindAgenda(ctx context.Context, sessionID int64) ([]models.AgendaItem, error)
 	AddAgendaItem(ctx context.Context, a models.Actor, sessionID int64, f models.AgendaItemFields) (models.AgendaItem, error)

@@ -28,26 +28,10 @@ func toPreview(c notify.Composed, lang string) SummaryPreviewResponse {
 		ContentSID: c.ContentSID, ContentVariables: c.Variables, Encoding: string(c.Encoding), Segments: c.Segments}
 }
 
-// summaryInput gathers what a session's summary is made of.
+// summaryInput gathers what a session's summary is made of, as it is sent.
 func (s *Server) summaryInput(ctx context.Context, sess models.Session) (notify.SummaryInput, error) {
-	a := actorFrom(ctx)
-	client, err := s.Store.FindClientByID(ctx, a, sess.ClientID)
-	if err != nil {
-		return notify.SummaryInput{}, err
-	}
-	worker, err := s.Store.FindUserByID(ctx, sess.WorkerID)
-	if err != nil {
-		return notify.SummaryInput{}, err
-	}
-	ags, err := s.Store.FindAgreements(ctx, models.AgreementFilter{SessionID: &sess.ID})
-	if err != nil {
-		return notify.SummaryInput{}, err
-	}
-	next, err := s.Store.FindNextSession(ctx, sess.ClientID, sess.ScheduledAt)
-	if err != nil {
-		return notify.SummaryInput{}, err
-	}
-	return notify.SummaryInput{Client: client, WorkerName: worker.Name, Agreements: ags, Next: next}, nil
+	d, err := s.Store.SummaryData(ctx, sess)
+	return notify.SummaryInput(d), err
 }
 
 type previewOutput struct {

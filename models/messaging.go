@@ -41,6 +41,14 @@ func (s *Store) SummaryDataTx(tx *gorm.DB, sess Session) (SummaryData, error) {
 	return d, err
 }
 
+// SummaryData reads a session's summary data; the session must be one the
+// caller has already found in reach. Previews use it, so what they show is
+// what QueueSummaryTx sends.
+func (s *Store) SummaryData(ctx context.Context, sess Session) (SummaryData, error) {
+	d, err := s.SummaryDataTx(s.DB.WithContext(ctx), sess)
+	return d, wrap(err, "summary data")
+}
+
 // FindClientTx returns a client regardless of reach (for the dispatcher).
 func (s *Store) FindClientTx(tx *gorm.DB, id int64) (Client, error) {
 	var c Client

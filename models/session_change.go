@@ -239,14 +239,3 @@ func (s *Store) MarkNoShows(ctx context.Context, grace time.Duration, after func
 	})
 	return list, wrap(err, "mark no-shows")
 }
-
-// FindNextSession returns the client's next planned session after t, if any.
-func (s *Store) FindNextSession(ctx context.Context, clientID int64, t time.Time) (*Session, error) {
-	var list []Session
-	err := s.DB.WithContext(ctx).Where("client_id = ? AND status = ? AND scheduled_at > ?", clientID, SessionPlanned, t.UTC()).
-		Order("scheduled_at").Limit(1).Find(&list).Error
-	if err != nil || len(list) == 0 {
-		return nil, wrap(err, "find next session")
-	}
-	return &list[0], nil
-}

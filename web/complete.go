@@ -33,16 +33,11 @@ func (h *Handler) showComplete(c *fiber.Ctx, status int) error {
 	if !d.Editable {
 		return c.Redirect(sessionPath(id), fiber.StatusSeeOther)
 	}
-	worker, err := h.Store.FindUserByID(c.UserContext(), d.Session.WorkerID)
+	data, err := h.Store.SummaryData(c.UserContext(), d.Session)
 	if err != nil {
 		return h.fail(c, err)
 	}
-	next, err := h.Store.FindNextSession(c.UserContext(), d.Client.ID, d.Session.ScheduledAt)
-	if err != nil {
-		return h.fail(c, err)
-	}
-	p, err := h.Composer.Summary(notify.SummaryInput{Client: d.Client, WorkerName: worker.Name,
-		Agreements: d.Agreements, Next: next})
+	p, err := h.Composer.Summary(notify.SummaryInput(data))
 	if err != nil {
 		return h.fail(c, err)
 	}

@@ -42,7 +42,7 @@ type Store interface {
 	FindSessions(ctx context.Context, a models.Actor, f models.SessionFilter) ([]models.Session, bool, error)
 	StartSession(ctx context.Context, a models.Actor, id int64, startedBy string) (models.Session, error)
 	CompleteSession(ctx context.Context, a models.Actor, id int64, in models.Completion, after models.AfterComplete) (models.Session, error)
-	FindNextSession(ctx context.Context, clientID int64, t time.Time) (*models.Session, error)
+	SummaryData(ctx context.Context, sess models.Session) (models.SummaryData, error)
 	FindAgenda(ctx context.Context, sessionID int64) ([]models.AgendaItem, error)
 	UpdateAgendaItem(ctx context.Context, a models.Actor, sessionID, itemID int64, f models.AgendaItemFields) (models.AgendaItem, error)
 	FindAgendaTemplates(ctx context.Context, a models.Actor) ([]models.AgendaTemplate, error)
