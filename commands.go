@@ -20,7 +20,7 @@ import (
 
 // openDatabase opens and migrates the configured database.
 func openDatabase(ctx context.Context, cfg DatabaseConfig) (*gorm.DB, []string, error) {
-	db, err := models.Open(models.DBConfig{Driver: cfg.Driver, DSN: cfg.DSN, MaxOpenConns: cfg.MaxOpenConns})
+	db, err := models.Open(dbConfig(cfg))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -37,6 +37,10 @@ func openDatabase(ctx context.Context, cfg DatabaseConfig) (*gorm.DB, []string, 
 		return nil, nil, err
 	}
 	return db, applied, nil
+}
+
+func dbConfig(cfg DatabaseConfig) models.DBConfig {
+	return models.DBConfig{Driver: cfg.Driver, DSN: cfg.DSN, MaxOpenConns: cfg.MaxOpenConns}
 }
 
 // newStore returns the store with the rules from config.
@@ -94,6 +98,10 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	logger.Info("database ready", slog.String("driver", cfg.Database.Driver), slog.Int("migrations_applied", len(applied)))
 	sqlDB, _ := db.DB()
 	store := newStore(db, cfg)
+	if store.Reads, err = models.OpenReads(dbConfig(cfg.Database)); err != nil {
+		return err
+	}
+	defer store.Close()
 	webUI := &web.Handler{Store: store, Logger: logger, PublicBaseURL: cfg.Server.PublicBaseURL,
 		RiskSignals: cfg.Sessions.RiskSignals, SummarySLAHours: cfg.Followup.SummarySLAHours}
 	srv := &api.Server{Store: store, DB: sqlDB, Logger: logger, RequestTimeout: cfg.Server.RequestTimeout,

@@ -28,8 +28,8 @@ import (
 // own t through withT.
 func newFuzzEnv(f *testing.F) *testEnv {
 	f.Helper()
-	db := modelstest.Open(f, models.DriverSQLite)
-	store := models.NewStore(db)
+	store := modelstest.Store(f, models.DriverSQLite)
+	db := store.DB
 	store.RiskSignals = []string{"evasive", "under_influence"}
 	sqlDB, _ := db.DB()
 	// Discarded: an access log line per input would grow without bound.

@@ -50,8 +50,8 @@ func (b *syncBuffer) Bytes() []byte { return []byte(b.String()) }
 
 func newTestEnv(t *testing.T, driver string) *testEnv {
 	t.Helper()
-	db := modelstest.Open(t, driver)
-	store := models.NewStore(db)
+	store := modelstest.Store(t, driver)
+	db := store.DB
 	store.Policy = models.PolicyRules{HighRiskMaxRemote: 1, MediumRiskMaxRemote: 3, StartPhaseFaceToFace: 2, RiskSignalFaceToFace: true}
 	store.RiskSignals = []string{"cannot_assess_emotion", "third_party_present", "under_influence", "evasive",
 		"threat_or_escalation", "technical_problems"}

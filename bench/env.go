@@ -40,6 +40,7 @@ const (
 type env struct {
 	driver string
 	db     *gorm.DB
+	reads  *gorm.DB // SQLite's read pool; nil on PostgreSQL
 	sqlDB  *sql.DB
 	store  *models.Store
 	app    *fiber.App
@@ -125,6 +126,10 @@ func startEnvAt(ctx context.Context, o Options, dir, path string) (*env, error) 
 	if o.SQLiteConns > 0 && cfg.Driver == models.DriverSQLite {
 		e.sqlDB.SetMaxOpenConns(o.SQLiteConns)
 	}
+	if e.reads, err = models.OpenReads(cfg); err != nil {
+		e.close()
+		return nil, err
+	}
 	if err := e.wire(ctx, o.QueueWorkers); err != nil {
 		e.close()
 		return nil, err
@@ -140,6 +145,7 @@ func (e *env) wire(ctx context.Context, queueWorkers int) error {
 	// The access log is formatted as in serve (JSON, info) but not written out.
 	logger := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	e.store = models.NewStore(e.db)
+	e.store.Reads = e.reads
 	e.store.Policy = models.PolicyRules{HighRiskMaxRemote: 1, MediumRiskMaxRemote: 3, StartPhaseFaceToFace: 2, RiskSignalFaceToFace: true}
 	e.store.RiskSignals = []string{"cannot_assess_emotion", "third_party_present", "under_influence", "evasive",
 		"threat_or_escalation", "technical_problems"}
@@ -192,6 +198,11 @@ func (e *env) close() {
 	}
 	if e.fake != nil {
 		e.fake.Close()
+	}
+	if e.reads != nil {
+		if r, err := e.reads.DB(); err == nil {
+			_ = r.Close()
+		}
 	}
 	if e.sqlDB != nil {
 		_ = e.sqlDB.Close()

@@ -70,7 +70,7 @@ func (f AgendaItemFields) apply(it *AgendaItem) error {
 // FindAgenda returns a session's agenda in order (the caller checked reach).
 func (s *Store) FindAgenda(ctx context.Context, sessionID int64) ([]AgendaItem, error) {
 	var items []AgendaItem
-	err := s.DB.WithContext(ctx).Where("session_id = ?", sessionID).Order("position, id").Find(&items).Error
+	err := s.Reader(ctx).Where("session_id = ?", sessionID).Order("position, id").Find(&items).Error
 	return items, wrap(err, "find agenda")
 }
 

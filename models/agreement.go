@@ -151,7 +151,7 @@ type AgreementFilter struct {
 
 // FindAgreements lists agreements by id (the caller checked reach).
 func (s *Store) FindAgreements(ctx context.Context, f AgreementFilter) ([]Agreement, error) {
-	q := s.DB.WithContext(ctx)
+	q := s.Reader(ctx)
 	if f.ClientID != nil {
 		q = q.Where("client_id = ?", *f.ClientID)
 	}

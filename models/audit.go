@@ -147,7 +147,7 @@ type AuditFilter struct {
 // an admin all; workers see none.
 func (s *Store) FindAuditEvents(ctx context.Context, a Actor, f AuditFilter) (list []AuditEvent, more bool, err error) {
 	p := f.Page.normalise()
-	q := s.DB.WithContext(ctx)
+	q := s.Reader(ctx)
 	switch a.Role {
 	case RoleAdmin:
 	case RoleSupervisor:
@@ -187,7 +187,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (brokenID int64, checked int, r
 	prev, lastID := "", int64(0)
 	for {
 		var batch []AuditEvent
-		if err := s.DB.WithContext(ctx).Where("id > ?", lastID).Order("id").Limit(1000).Find(&batch).Error; err != nil {
+		if err := s.Reader(ctx).Where("id > ?", lastID).Order("id").Limit(1000).Find(&batch).Error; err != nil {
 			return 0, checked, "", wrap(err, "verify audit")
 		}
 		if len(batch) == 0 {
@@ -207,7 +207,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (brokenID int64, checked int, r
 		}
 	}
 	var head auditHead
-	if err := s.DB.WithContext(ctx).First(&head, 1).Error; err != nil {
+	if err := s.Reader(ctx).First(&head, 1).Error; err != nil {
 		return 0, checked, "", wrap(err, "verify audit")
 	}
 	if head.LastID != lastID || head.LastHash != prev {

@@ -220,7 +220,7 @@ func (f ClientFields) changed() map[string]any {
 
 // FindClientByID returns a client in the actor's reach; ENOTFOUND otherwise.
 func (s *Store) FindClientByID(ctx context.Context, a Actor, id int64) (Client, error) {
-	return s.findClient(s.DB.WithContext(ctx), a, id)
+	return s.findClient(s.Reader(ctx), a, id)
 }
 
 func (s *Store) findClient(tx *gorm.DB, a Actor, id int64) (Client, error) {
@@ -242,7 +242,7 @@ type ClientFilter struct {
 // another page follows.
 func (s *Store) FindClients(ctx context.Context, a Actor, f ClientFilter) (list []Client, more bool, err error) {
 	p := f.Page.normalise()
-	q := scopeClients(s.DB.WithContext(ctx), a)
+	q := scopeClients(s.Reader(ctx), a)
 	if f.WorkerID != nil {
 		q = q.Where("clients.worker_id = ?", *f.WorkerID)
 	}
@@ -289,6 +289,6 @@ func (s *Store) UpdateClient(ctx context.Context, a Actor, id int64, f ClientFie
 // FindConsentEvents returns a client's consent history, oldest first.
 func (s *Store) FindConsentEvents(ctx context.Context, clientID int64) ([]ConsentEvent, error) {
 	var list []ConsentEvent
-	err := s.DB.WithContext(ctx).Where("client_id = ?", clientID).Order("id").Find(&list).Error
+	err := s.Reader(ctx).Where("client_id = ?", clientID).Order("id").Find(&list).Error
 	return list, wrap(err, "find consent events")
 }

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"embed"
@@ -33,6 +34,7 @@ type DBConfig struct {
 	Driver       string
 	DSN          string // sqlite: a file path; postgres: a URL
 	MaxOpenConns int    // postgres only; sqlite uses one writer connection
+	ReadConns    int    // sqlite only: connections of OpenReads's pool, default 4
 }
 
 // sqlitePragmas avoid "database is locked" (see NOTES.md): WAL, a busy timeout and
@@ -74,6 +76,43 @@ func Open(cfg DBConfig) (*gorm.DB, error) {
 	defer cancel()
 	if err := sqlDB.PingContext(ctx); err != nil {
 		return nil, fmt.Errorf("models: reach %s database: %w", cfg.Driver, err)
+	}
+	return db, nil
+}
+
+// DefaultReadConns is the size of SQLite's read pool: enough for the two
+// cores this runs on to read while the writer writes.
+const DefaultReadConns = 4
+
+// OpenReads opens, for SQLite, a pool of query-only connections on the same
+// file as Open's writer. In WAL mode readers never wait for the writer and see
+// every committed transaction, so reads stop queueing behind writes on the one
+// writer connection. Statements are prepared once per connection and kept.
+// For PostgreSQL it returns nil: its one pool serves reads and writes. Open
+// (and migrate) the writer first: it puts the file in WAL mode.
+func OpenReads(cfg DBConfig) (*gorm.DB, error) {
+	if cfg.Driver != DriverSQLite {
+		return nil, nil
+	}
+	dsn := "file:" + cfg.DSN + "?_busy_timeout=5000&_query_only=1"
+	db, err := gorm.Open(sqlite.Open(dsn), &gorm.Config{Logger: logger.Discard,
+		NowFunc:     func() time.Time { return time.Now().UTC() },
+		PrepareStmt: true, PrepareStmtMaxSize: 256})
+	if err != nil {
+		return nil, fmt.Errorf("models: open sqlite read pool: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("models: open sqlite read pool: %w", err)
+	}
+	n := cmp.Or(cfg.ReadConns, DefaultReadConns)
+	sqlDB.SetMaxOpenConns(n)
+	sqlDB.SetMaxIdleConns(n)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(ctx); err != nil {
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("models: reach sqlite read pool: %w", err)
 	}
 	return db, nil
 }

@@ -90,7 +90,7 @@ func (s *Store) CreateMessageTx(tx *gorm.DB, m *Message) error {
 // FindMessage returns a message regardless of reach (for the dispatcher).
 func (s *Store) FindMessage(ctx context.Context, id int64) (Message, error) {
 	var m Message
-	err := s.DB.WithContext(ctx).First(&m, id).Error
+	err := s.Reader(ctx).First(&m, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return m, Errorf(ENOTFOUND, "message %d not found", id)
 	}
@@ -100,7 +100,7 @@ func (s *Store) FindMessage(ctx context.Context, id int64) (Message, error) {
 // FindMessageByID returns a message in the actor's reach.
 func (s *Store) FindMessageByID(ctx context.Context, a Actor, id int64) (Message, error) {
 	var m Message
-	err := scopeClients(s.DB.WithContext(ctx).Joins("JOIN clients ON clients.id = messages.client_id"), a).
+	err := scopeClients(s.Reader(ctx).Joins("JOIN clients ON clients.id = messages.client_id"), a).
 		Where("messages.id = ?", id).Select("messages.*").First(&m).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return m, Errorf(ENOTFOUND, "message %d not found", id)
@@ -118,7 +118,7 @@ type MessageFilter struct {
 // FindMessages lists messages in reach, newest first.
 func (s *Store) FindMessages(ctx context.Context, a Actor, f MessageFilter) (list []Message, more bool, err error) {
 	p := f.Page.normalise()
-	q := scopeClients(s.DB.WithContext(ctx).Joins("JOIN clients ON clients.id = messages.client_id"), a).Select("messages.*")
+	q := scopeClients(s.Reader(ctx).Joins("JOIN clients ON clients.id = messages.client_id"), a).Select("messages.*")
 	if f.ClientID != nil {
 		q = q.Where("messages.client_id = ?", *f.ClientID)
 	}
@@ -138,7 +138,7 @@ func (s *Store) FindMessages(ctx context.Context, a Actor, f MessageFilter) (lis
 // FindMessageEvents returns a message's events, oldest first.
 func (s *Store) FindMessageEvents(ctx context.Context, messageID int64) ([]MessageEvent, error) {
 	var list []MessageEvent
-	err := s.DB.WithContext(ctx).Where("message_id = ?", messageID).Order("id").Find(&list).Error
+	err := s.Reader(ctx).Where("message_id = ?", messageID).Order("id").Find(&list).Error
 	return list, wrap(err, "find message events")
 }
 
@@ -174,7 +174,7 @@ func (s *Store) AddMessageEventTx(tx *gorm.DB, ev *MessageEvent) (bool, error) {
 // FindMessageBySID returns the message Twilio knows by sid.
 func (s *Store) FindMessageBySID(ctx context.Context, sid string) (Message, error) {
 	var m Message
-	err := s.DB.WithContext(ctx).Where("twilio_sid = ?", sid).First(&m).Error
+	err := s.Reader(ctx).Where("twilio_sid = ?", sid).First(&m).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return m, Errorf(ENOTFOUND, "no message with that provider id")
 	}

@@ -45,7 +45,7 @@ func (s *Store) SummaryDataTx(tx *gorm.DB, sess Session) (SummaryData, error) {
 // caller has already found in reach. Previews use it, so what they show is
 // what QueueSummaryTx sends.
 func (s *Store) SummaryData(ctx context.Context, sess Session) (SummaryData, error) {
-	d, err := s.SummaryDataTx(s.DB.WithContext(ctx), sess)
+	d, err := s.SummaryDataTx(s.Reader(ctx), sess)
 	return d, wrap(err, "summary data")
 }
 
@@ -96,7 +96,7 @@ func (s *Store) SetConsentTx(tx *gorm.DB, clientID int64, channel string, grante
 // FindClientsByPhone returns the clients with that E.164 number, newest first.
 func (s *Store) FindClientsByPhone(ctx context.Context, phone string) ([]Client, error) {
 	var list []Client
-	err := s.DB.WithContext(ctx).Where("phone = ?", phone).Order("id DESC").Limit(10).Find(&list).Error
+	err := s.Reader(ctx).Where("phone = ?", phone).Order("id DESC").Limit(10).Find(&list).Error
 	return list, wrap(err, "find clients by phone")
 }
 
@@ -123,7 +123,7 @@ func (s *Store) AddInboundTx(tx *gorm.DB, in *InboundMessage) (bool, error) {
 // FindInbound lists a client's replies, newest first.
 func (s *Store) FindInbound(ctx context.Context, clientID int64, limit int) ([]InboundMessage, error) {
 	var list []InboundMessage
-	err := s.DB.WithContext(ctx).Where("client_id = ?", clientID).Order("id DESC").Limit(limit).Find(&list).Error
+	err := s.Reader(ctx).Where("client_id = ?", clientID).Order("id DESC").Limit(limit).Find(&list).Error
 	return list, wrap(err, "find inbound")
 }
 

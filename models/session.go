@@ -181,7 +181,7 @@ func scopeSessions(tx *gorm.DB, a Actor) *gorm.DB {
 
 // FindSessionByID returns a session in reach.
 func (s *Store) FindSessionByID(ctx context.Context, a Actor, id int64) (Session, error) {
-	return s.findSession(s.DB.WithContext(ctx), a, id)
+	return s.findSession(s.Reader(ctx), a, id)
 }
 
 func (s *Store) findSession(tx *gorm.DB, a Actor, id int64) (Session, error) {
@@ -204,7 +204,7 @@ type SessionFilter struct {
 // FindSessions lists sessions in reach by scheduled time.
 func (s *Store) FindSessions(ctx context.Context, a Actor, f SessionFilter) (list []Session, more bool, err error) {
 	p := f.Page.normalise()
-	q := scopeSessions(s.DB.WithContext(ctx), a).Select("sessions.*")
+	q := scopeSessions(s.Reader(ctx), a).Select("sessions.*")
 	if f.ClientID != nil {
 		q = q.Where("sessions.client_id = ?", *f.ClientID)
 	}

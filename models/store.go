@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 // Store persists afspraak's domain.
 type Store struct {
 	DB          *gorm.DB
+	Reads       *gorm.DB         // SQLite's read pool (OpenReads); nil: DB serves reads
 	Now         func() time.Time // tests control the clock
 	Policy      PolicyRules      // blended-supervision rules
 	RiskSignals []string         // the vocabulary accepted at completion
@@ -22,6 +24,27 @@ type Store struct {
 // NewStore returns a store on db using the wall clock.
 func NewStore(db *gorm.DB) *Store {
 	return &Store{DB: db, Now: time.Now}
+}
+
+// Reader is where reads outside a write transaction go: the read pool when
+// there is one, else DB.
+func (s *Store) Reader(ctx context.Context) *gorm.DB {
+	if s.Reads != nil {
+		return s.Reads.WithContext(ctx)
+	}
+	return s.DB.WithContext(ctx)
+}
+
+// Close closes the read pool (the caller that opened DB closes it).
+func (s *Store) Close() error {
+	if s.Reads == nil {
+		return nil
+	}
+	sqlDB, err := s.Reads.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
 }
 
 func (s *Store) now() time.Time {

@@ -88,7 +88,7 @@ func (s *Store) CreateAgendaTemplate(ctx context.Context, a Actor, f TemplateFie
 
 // FindAgendaTemplateByID returns a template of the actor's team (admins: any).
 func (s *Store) FindAgendaTemplateByID(ctx context.Context, a Actor, id int64) (AgendaTemplate, error) {
-	return s.findTemplate(s.DB.WithContext(ctx), a, id)
+	return s.findTemplate(s.Reader(ctx), a, id)
 }
 
 func (s *Store) findTemplate(tx *gorm.DB, a Actor, id int64) (AgendaTemplate, error) {
@@ -107,7 +107,7 @@ func (s *Store) findTemplate(tx *gorm.DB, a Actor, id int64) (AgendaTemplate, er
 // FindAgendaTemplates lists the actor's team templates (admins: all).
 func (s *Store) FindAgendaTemplates(ctx context.Context, a Actor) ([]AgendaTemplate, error) {
 	var list []AgendaTemplate
-	q := s.DB.WithContext(ctx).Preload("Items", func(db *gorm.DB) *gorm.DB { return db.Order("position") })
+	q := s.Reader(ctx).Preload("Items", func(db *gorm.DB) *gorm.DB { return db.Order("position") })
 	if a.Role != RoleAdmin {
 		q = q.Where("team_id = ?", a.TeamID)
 	}

@@ -141,7 +141,7 @@ func (s *Store) issueToken(tx *gorm.DB, userID int64) (string, error) {
 // FindUserByToken returns the user owning a live token; EUNAUTH otherwise.
 func (s *Store) FindUserByToken(ctx context.Context, token string) (User, error) {
 	var u User
-	err := s.DB.WithContext(ctx).
+	err := s.Reader(ctx).
 		Joins("JOIN api_tokens ON api_tokens.user_id = users.id").
 		Where("api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL", HashToken(token)).
 		First(&u).Error
@@ -154,7 +154,7 @@ func (s *Store) FindUserByToken(ctx context.Context, token string) (User, error)
 // FindUserByID returns a user.
 func (s *Store) FindUserByID(ctx context.Context, id int64) (User, error) {
 	var u User
-	err := s.DB.WithContext(ctx).First(&u, id).Error
+	err := s.Reader(ctx).First(&u, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return User{}, Errorf(ENOTFOUND, "user %d not found", id)
 	}
@@ -164,7 +164,7 @@ func (s *Store) FindUserByID(ctx context.Context, id int64) (User, error) {
 // FindTeamByID returns a team.
 func (s *Store) FindTeamByID(ctx context.Context, id int64) (Team, error) {
 	var t Team
-	err := s.DB.WithContext(ctx).First(&t, id).Error
+	err := s.Reader(ctx).First(&t, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Team{}, Errorf(ENOTFOUND, "team %d not found", id)
 	}

@@ -57,7 +57,7 @@ func (s *Store) CreateWebSession(ctx context.Context, userID int64, ttl time.Dur
 // user. A user whose tokens were all revoked is signed out too.
 func (s *Store) FindWebSession(ctx context.Context, cookie string) (WebSession, User, error) {
 	var ws WebSession
-	db := s.DB.WithContext(ctx)
+	db := s.Reader(ctx)
 	err := db.Where("token_hash = ? AND expires_at > ?", HashToken(cookie), s.now()).First(&ws).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return ws, User{}, Errorf(EUNAUTH, "not signed in")

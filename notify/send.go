@@ -95,7 +95,7 @@ func (d *Dispatcher) outbound(m models.Message) OutboundMessage {
 
 // checkConsent skips a message whose channel lost consent since it was queued.
 func (d *Dispatcher) checkConsent(ctx context.Context, m models.Message) (bool, error) {
-	c, err := d.Store.FindClientTx(d.Store.DB.WithContext(ctx), m.ClientID)
+	c, err := d.Store.FindClientTx(d.Store.Reader(ctx), m.ClientID)
 	if err != nil {
 		return false, err
 	}

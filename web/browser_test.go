@@ -44,8 +44,8 @@ func newLiveEnv(t *testing.T) *liveEnv {
 	t.Helper()
 	t.Setenv("TWILIO_EDGE", "")
 	t.Setenv("TWILIO_REGION", "")
-	db := modelstest.Open(t, models.DriverSQLite)
-	store := models.NewStore(db)
+	store := modelstest.Store(t, models.DriverSQLite)
+	db := store.DB
 	store.Policy = models.PolicyRules{HighRiskMaxRemote: 1, MediumRiskMaxRemote: 3, StartPhaseFaceToFace: 2, RiskSignalFaceToFace: true}
 	store.RiskSignals = riskSignals
 	sqlDB, _ := db.DB()

@@ -57,8 +57,8 @@ var riskSignals = []string{"cannot_assess_emotion", "third_party_present", "unde
 // are queued, no job runs) and the dry-run sender.
 func newEnv(t *testing.T, publicBaseURL string) *env {
 	t.Helper()
-	db := modelstest.Open(t, models.DriverSQLite)
-	store := models.NewStore(db)
+	store := modelstest.Store(t, models.DriverSQLite)
+	db := store.DB
 	store.Policy = models.PolicyRules{HighRiskMaxRemote: 1, MediumRiskMaxRemote: 3, StartPhaseFaceToFace: 2, RiskSignalFaceToFace: true}
 	store.RiskSignals = riskSignals
 	sqlDB, _ := db.DB()

@@ -65,6 +65,12 @@ func Config(t testing.TB, driver string) models.DBConfig {
 // Open returns a fresh, migrated database of that driver.
 func Open(t testing.TB, driver string) *gorm.DB {
 	t.Helper()
+	db, _ := open(t, driver)
+	return db
+}
+
+func open(t testing.TB, driver string) (*gorm.DB, models.DBConfig) {
+	t.Helper()
 	cfg := Config(t, driver)
 	db, err := models.Open(cfg)
 	if err != nil {
@@ -75,7 +81,21 @@ func Open(t testing.TB, driver string) *gorm.DB {
 	if _, err := models.Migrate(context.Background(), sqlDB, driver); err != nil {
 		t.Fatalf("modelstest: %v", err)
 	}
-	return db
+	return db, cfg
+}
+
+// Store returns a store on a fresh, migrated database of that driver, with
+// the read pool serve uses (SQLite's query-only connections).
+func Store(t testing.TB, driver string) *models.Store {
+	t.Helper()
+	db, cfg := open(t, driver)
+	store := models.NewStore(db)
+	var err error
+	if store.Reads, err = models.OpenReads(cfg); err != nil {
+		t.Fatalf("modelstest: %v", err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	return store
 }
 
 func closeDB(db *gorm.DB) {
