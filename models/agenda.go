@@ -95,7 +95,7 @@ func (s *Store) AddAgendaItem(ctx context.Context, a Actor, sessionID int64, f A
 	if err := f.apply(&it); err != nil {
 		return AgendaItem{}, err
 	}
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		if _, err := s.editableSession(tx, a, sessionID); err != nil {
 			return err
 		}
@@ -121,7 +121,7 @@ func (s *Store) AddAgendaItem(ctx context.Context, a Actor, sessionID int64, f A
 // UpdateAgendaItem edits, ticks off or moves an item.
 func (s *Store) UpdateAgendaItem(ctx context.Context, a Actor, sessionID, itemID int64, f AgendaItemFields) (AgendaItem, error) {
 	var it AgendaItem
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		var err error
 		if it, err = s.findItem(tx, a, sessionID, itemID); err != nil {
 			return err
@@ -145,7 +145,7 @@ func (s *Store) UpdateAgendaItem(ctx context.Context, a Actor, sessionID, itemID
 
 // DeleteAgendaItem removes an item and closes the gap.
 func (s *Store) DeleteAgendaItem(ctx context.Context, a Actor, sessionID, itemID int64) error {
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		it, err := s.findItem(tx, a, sessionID, itemID)
 		if err != nil {
 			return err

@@ -94,7 +94,7 @@ func (s *Store) CreateAgreement(ctx context.Context, a Actor, sessionID int64, f
 	if err := f.apply(&ag, now); err != nil {
 		return Agreement{}, err
 	}
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		sess, err := s.editableSession(tx, a, sessionID)
 		if err != nil {
 			return err
@@ -111,7 +111,7 @@ func (s *Store) CreateAgreement(ctx context.Context, a Actor, sessionID int64, f
 // UpdateAgreement edits an open agreement or closes it.
 func (s *Store) UpdateAgreement(ctx context.Context, a Actor, id int64, f AgreementFields) (Agreement, error) {
 	var ag Agreement
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		err := scopeClients(tx.Joins("JOIN clients ON clients.id = agreements.client_id"), a).
 			Where("agreements.id = ?", id).Select("agreements.*").First(&ag).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {

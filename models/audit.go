@@ -219,5 +219,5 @@ func (s *Store) VerifyAudit(ctx context.Context) (brokenID int64, checked int, r
 // RecordAudit appends an event in its own transaction (for reads worth
 // recording: report views, exports, failed logins).
 func (s *Store) RecordAudit(ctx context.Context, a Actor, ev Audit) error {
-	return wrap(s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.auditTx(tx, a, ev) }), "record audit")
+	return wrap(s.Write(ctx, func(tx *gorm.DB) error { return s.auditTx(tx, a, ev) }), "record audit")
 }

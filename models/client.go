@@ -148,7 +148,7 @@ func (s *Store) CreateClient(ctx context.Context, a Actor, f ClientFields) (Clie
 	if err != nil {
 		return Client{}, err
 	}
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.Write(ctx, func(tx *gorm.DB) error {
 		if err := s.assign(tx, a, &c, *f.WorkerID); err != nil {
 			return err
 		}
@@ -256,7 +256,7 @@ func (s *Store) FindClients(ctx context.Context, a Actor, f ClientFilter) (list 
 // UpdateClient changes the given fields of a client in reach.
 func (s *Store) UpdateClient(ctx context.Context, a Actor, id int64, f ClientFields) (Client, error) {
 	var c Client
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		var err error
 		if c, err = s.findClient(tx, a, id); err != nil {
 			return err

@@ -146,7 +146,7 @@ func (s *Store) FindMessageEvents(ctx context.Context, messageID int64) ([]Messa
 // fn may return an error to abort. It returns the saved message.
 func (s *Store) UpdateMessage(ctx context.Context, id int64, fn func(tx *gorm.DB, m *Message, now time.Time) error) (Message, error) {
 	var m Message
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		err := tx.First(&m, id).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return Errorf(ENOTFOUND, "message %d not found", id)

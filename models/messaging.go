@@ -163,7 +163,7 @@ func (s *Store) FindIdempotencyKey(ctx context.Context, userID int64, key string
 // rows were purged.
 func (s *Store) PurgeMessageBodies(ctx context.Context, cutoff time.Time) (int64, error) {
 	var total int64
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		now := s.now()
 		res := tx.Model(&Message{}).Where("created_at < ? AND body_purged_at IS NULL", cutoff.UTC()).
 			Updates(map[string]any{"body": nil, "content_variables": nil, "body_purged_at": now})

@@ -92,7 +92,7 @@ func (s *Store) CreateSession(ctx context.Context, a Actor, in NewSession) (Sess
 	}
 	setting, _ := cleanOptionalText("setting", in.Setting, 2000, true)
 	var sess Session
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		c, err := s.findClient(tx, a, in.ClientID)
 		if err != nil {
 			if ErrorCode(err) == ENOTFOUND {

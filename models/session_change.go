@@ -20,7 +20,7 @@ type SessionUpdate struct {
 // session. A change of time or modality re-evaluates the policy.
 func (s *Store) UpdateSession(ctx context.Context, a Actor, id int64, u SessionUpdate) (Session, error) {
 	var sess Session
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		var err error
 		if sess, err = s.findSession(tx, a, id); err != nil {
 			return err
@@ -120,7 +120,7 @@ func applySessionUpdate(sess *Session, u SessionUpdate, now time.Time) error {
 // marked no_show can still start when the client calls late.
 func (s *Store) StartSession(ctx context.Context, a Actor, id int64, startedBy string) (Session, error) {
 	var sess Session
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		var err error
 		if sess, err = s.findSession(tx, a, id); err != nil {
 			return err
@@ -171,7 +171,7 @@ func (s *Store) CompleteSession(ctx context.Context, a Actor, id int64, in Compl
 		}
 	}
 	var sess Session
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.Write(ctx, func(tx *gorm.DB) error {
 		if sess, err = s.findSession(tx, a, id); err != nil {
 			return err
 		}
@@ -205,7 +205,7 @@ func (s *Store) CompleteSession(ctx context.Context, a Actor, id int64, in Compl
 // after, when set, runs in the same transaction (to queue nudges).
 func (s *Store) MarkNoShows(ctx context.Context, grace time.Duration, after func(tx *gorm.DB, list []Session) error) ([]Session, error) {
 	var list []Session
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		now := s.now()
 		err := tx.Where("status = ? AND initiator = ? AND scheduled_at < ?", SessionPlanned, "client", now.Add(-grace)).
 			Find(&list).Error

@@ -26,6 +26,23 @@ func NewStore(db *gorm.DB) *Store {
 	return &Store{DB: db, Now: time.Now}
 }
 
+// Write runs fn in a write transaction. On PostgreSQL it first locks the
+// audit chain's head, which every audited write takes anyway. Taken before any
+// row lock, it gives all writers one lock order: otherwise a transaction that
+// locked a row (an update, or a foreign key's share lock) and then waits for
+// the head deadlocks with one that holds the head and then wants that row.
+// SQLite's immediate transactions are serialised already.
+func (s *Store) Write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if tx.Dialector.Name() == DriverPostgres {
+			if err := tx.Exec("SELECT 1 FROM audit_head WHERE id = 1 FOR UPDATE").Error; err != nil {
+				return fmt.Errorf("audit head: %w", err)
+			}
+		}
+		return fn(tx)
+	})
+}
+
 // Reader is where reads outside a write transaction go: the read pool when
 // there is one, else DB.
 func (s *Store) Reader(ctx context.Context) *gorm.DB {

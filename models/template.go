@@ -77,7 +77,7 @@ func (s *Store) CreateAgendaTemplate(ctx context.Context, a Actor, f TemplateFie
 	}
 	now := s.now()
 	t := AgendaTemplate{TeamID: a.TeamID, Name: f.Name, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now, Items: templateItems(f)}
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.Write(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&t).Error; err != nil {
 			return err
 		}
@@ -122,7 +122,7 @@ func (s *Store) ReplaceAgendaTemplate(ctx context.Context, a Actor, id int64, f 
 		return AgendaTemplate{}, err
 	}
 	var t AgendaTemplate
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.Write(ctx, func(tx *gorm.DB) error {
 		if t, err = s.findTemplate(tx, a, id); err != nil {
 			return err
 		}
@@ -140,7 +140,7 @@ func (s *Store) ReplaceAgendaTemplate(ctx context.Context, a Actor, id int64, f 
 
 // DeleteAgendaTemplate removes a team template; sessions planned from it keep their agenda.
 func (s *Store) DeleteAgendaTemplate(ctx context.Context, a Actor, id int64) error {
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		t, err := s.findTemplate(tx, a, id)
 		if err != nil {
 			return err

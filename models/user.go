@@ -92,7 +92,7 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, in NewUser) (User, stri
 	}
 	var u User
 	var token string
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.Write(ctx, func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&User{}).Where("email = ?", in.Email).Count(&n).Error; err != nil {
 			return err
@@ -183,7 +183,7 @@ func (s *Store) RevokeUserTokens(ctx context.Context, email string) (int64, erro
 		return 0, wrap(err, "revoke tokens")
 	}
 	var n int64
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.Write(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&APIToken{}).Where("user_id = ? AND revoked_at IS NULL", u.ID).Update("revoked_at", s.now())
 		if res.Error != nil {
 			return res.Error
@@ -199,7 +199,7 @@ func (s *Store) RevokeUserTokens(ctx context.Context, email string) (int64, erro
 func (s *Store) IssueTokenForEmail(ctx context.Context, email string) (User, string, error) {
 	var u User
 	var token string
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Write(ctx, func(tx *gorm.DB) error {
 		err := tx.Where("email = ?", strings.ToLower(strings.TrimSpace(email))).First(&u).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return Errorf(ENOTFOUND, "no user with email %q", email)

@@ -44,7 +44,7 @@ func (s *Store) CreateWebSession(ctx context.Context, userID int64, ttl time.Dur
 	now := s.now()
 	ws := WebSession{UserID: userID, TokenHash: HashToken(cookie), CSRFToken: csrf,
 		CreatedAt: now, ExpiresAt: now.Add(ttl)}
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.Write(ctx, func(tx *gorm.DB) error {
 		if err := tx.Where("expires_at < ?", now).Delete(&WebSession{}).Error; err != nil {
 			return err
 		}

@@ -77,7 +77,7 @@ func (d *Dispatcher) HandleInbound(ctx context.Context, ev InboundEvent) error {
 	}
 	kw := ParseKeyword(ev.Body)
 	afterHours := !d.Composer.Hours.Within(d.now())
-	return d.Store.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return d.Store.Write(ctx, func(tx *gorm.DB) error {
 		in := &models.InboundMessage{TwilioSID: ev.SID, Channel: ev.Channel, Keyword: kw.String(), AfterHours: afterHours}
 		if kw == KeywordNone {
 			body := ev.Body

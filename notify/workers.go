@@ -54,7 +54,7 @@ type ReminderWorker struct {
 // Work queues the reminder message, unless the session moved or was cancelled.
 func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs]) error {
 	d := w.D
-	return d.Store.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return d.Store.Write(ctx, func(tx *gorm.DB) error {
 		sess, err := d.Store.FindSessionTx(tx, job.Args.SessionID)
 		// Compared to the microsecond: the job keeps the time as it was
 		// given, nanoseconds and all, while PostgreSQL stores microseconds.

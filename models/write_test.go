@@ -1,0 +1,85 @@
+package models_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"afspraak/models"
+	"afspraak/models/modelstest"
+)
+
+// TestWritersOnOneRowNeverDeadlock replays, on one message, what the sender
+// and Twilio's status callbacks do at once: each adds a message event (on
+// PostgreSQL a foreign key's share lock on the message), appends to the audit
+// chain, and saves the message, the sender also setting its Twilio sid (a
+// unique key, so an exclusive row lock). With the head locked only when the
+// audit event is written, PostgreSQL found a deadlock within a few rounds.
+func TestWritersOnOneRowNeverDeadlock(t *testing.T) {
+	for _, driver := range modelstest.Drivers() {
+		t.Run(driver, func(t *testing.T) {
+			ctx := context.Background()
+			store := modelstest.Store(t, driver)
+			admin, _, err := store.CreateUser(ctx, models.System, models.NewUser{Name: "A", Email: "a@example.org", Role: models.RoleAdmin, Team: "T"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			worker, _, err := store.CreateUser(ctx, models.System, models.NewUser{Name: "W", Email: "w@example.org", Role: models.RoleWorker, Team: "T"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			name, phone, yes := "Jan", "0612345678", true
+			c, err := store.CreateClient(ctx, models.ActorFor(admin), models.ClientFields{Name: &name, Phone: &phone,
+				ConsentSMS: &yes, WorkerID: &worker.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := "Tot dinsdag."
+			m := models.Message{ClientID: c.ID, Kind: models.KindReminder, Channel: "sms", Recipient: c.Phone,
+				Body: &body, Status: models.MessageQueued}
+			if err := store.Write(ctx, func(tx *gorm.DB) error { return store.CreateMessageTx(tx, &m) }); err != nil {
+				t.Fatal(err)
+			}
+
+			const rounds = 40
+			var wg sync.WaitGroup
+			errs := make(chan error, 4*rounds)
+			for g := range 4 {
+				wg.Go(func() {
+					for i := range rounds {
+						_, err := store.UpdateMessage(ctx, m.ID, func(tx *gorm.DB, msg *models.Message, _ time.Time) error {
+							ev := models.MessageEvent{MessageID: msg.ID, Status: "sent", Source: fmt.Sprintf("test-%d-%d", g, i)}
+							if _, err := store.AddMessageEventTx(tx, &ev); err != nil {
+								return err
+							}
+							if err := store.AuditTx(tx, models.System, models.Audit{Action: "status", Entity: "message", EntityID: msg.ID, ClientID: &msg.ClientID}); err != nil {
+								return err
+							}
+							if g%2 == 0 { // the sender: a new sid
+								sid := fmt.Sprintf("SM%030d", g*rounds+i)
+								msg.TwilioSID = &sid
+							}
+							return nil
+						})
+						if err != nil {
+							errs <- err
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Errorf("concurrent update: %v", err)
+			}
+			if broken, checked, reason, err := store.VerifyAudit(ctx); err != nil || broken != 0 {
+				t.Fatalf("audit chain: event %d of %d: %s %v", broken, checked, reason, err)
+			}
+		})
+	}
+}
