@@ -25,7 +25,8 @@ const (
 	DefaultQueueMaxWorkers        = 100
 	DefaultQueueRescueAfter       = time.Minute
 	DefaultQueueJobTimeout        = 30 * time.Second
-	DefaultQueueFetchPollInterval = 100 * time.Millisecond
+	DefaultQueueFetchCooldown     = 10 * time.Millisecond
+	DefaultQueueFetchPollInterval = 50 * time.Millisecond
 	DefaultQueueSoftStopTimeout   = 30 * time.Second
 )
 
@@ -50,9 +51,13 @@ type QueueConfig struct {
 	JobTimeout time.Duration
 	// FetchPollInterval is how often idle producers look for new jobs. The
 	// database/sql driver cannot LISTEN on PostgreSQL, so polling is how new
-	// jobs are found there; SQLite has a polled notification table. Default
-	// 100 ms.
+	// jobs are found there, and jobs inserted inside a transaction (every
+	// summary) wait for the next poll. Default 50 ms.
 	FetchPollInterval time.Duration
+	// FetchCooldown is the least time between two fetches. A queue fetches
+	// again as soon as jobs finish, so this bounds throughput at about
+	// MaxWorkers jobs per cooldown. Default 10 ms (River's own is 100 ms).
+	FetchCooldown time.Duration
 	// SoftStopTimeout is how long Stop waits for running jobs before their
 	// contexts are cancelled. Default 30 s.
 	SoftStopTimeout time.Duration
@@ -106,6 +111,7 @@ func (cfg QueueConfig) riverConfig() (*river.Config, error) {
 		logger = slog.Default()
 	}
 	rcfg := &river.Config{
+		FetchCooldown:        cmp.Or(cfg.FetchCooldown, DefaultQueueFetchCooldown),
 		FetchPollInterval:    cmp.Or(cfg.FetchPollInterval, DefaultQueueFetchPollInterval),
 		JobTimeout:           timeout,
 		Logger:               logger,
@@ -222,8 +228,7 @@ func (q *Queue) Stop(ctx context.Context) error {
 }
 
 // InsertTx enqueues a job in tx, so that it commits or rolls back with the
-// data that caused it. From GORM: tx.Statement.ConnPool.(*sql.Tx) inside
-// db.Transaction. On SQLite never enqueue outside tx while tx is open: with
+// data that caused it. From GORM: models.SQLTx(tx) inside a transaction. On SQLite never enqueue outside tx while tx is open: with
 // one connection that waits for tx forever.
 func (q *Queue) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
 	res, err := q.Client.InsertTx(ctx, tx, args, opts)
