@@ -29,6 +29,20 @@ func scopeClients(tx *gorm.DB, a Actor) *gorm.DB {
 	}
 }
 
+// reaches is scopeClients for one client already loaded: the two must agree.
+func (a Actor) reaches(clientWorkerID, clientTeamID int64) bool {
+	switch a.Role {
+	case RoleAdmin:
+		return true
+	case RoleSupervisor:
+		return clientTeamID == a.TeamID
+	case RoleWorker:
+		return clientWorkerID == a.UserID
+	default:
+		return false
+	}
+}
+
 // canAssignTo reports whether the actor may give a client to worker w.
 func (a Actor) canAssignTo(w User) bool {
 	if w.Role != RoleWorker {

@@ -185,12 +185,24 @@ func (s *Store) FindSessionByID(ctx context.Context, a Actor, id int64) (Session
 }
 
 func (s *Store) findSession(tx *gorm.DB, a Actor, id int64) (Session, error) {
+	// Two lookups by primary key rather than a join on clients: on SQLite
+	// the join is prepared anew on every run (see FindUserByToken).
 	var sess Session
-	err := scopeSessions(tx, a).Where("sessions.id = ?", id).Select("sessions.*").First(&sess).Error
+	err := tx.Where("id = ?", id).Take(&sess).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Session{}, Errorf(ENOTFOUND, "session %d not found", id)
 	}
-	return sess, wrap(err, "find session")
+	if err != nil {
+		return Session{}, wrap(err, "find session")
+	}
+	var owner struct{ WorkerID, TeamID int64 }
+	if err := tx.Table("clients").Select("worker_id, team_id").Where("id = ?", sess.ClientID).Take(&owner).Error; err != nil {
+		return Session{}, wrap(err, "find session's client")
+	}
+	if !a.reaches(owner.WorkerID, owner.TeamID) {
+		return Session{}, Errorf(ENOTFOUND, "session %d not found", id)
+	}
+	return sess, nil
 }
 
 // SessionFilter narrows a session list.

@@ -140,11 +140,13 @@ func (s *Store) issueToken(tx *gorm.DB, userID int64) (string, error) {
 
 // FindUserByToken returns the user owning a live token; EUNAUTH otherwise.
 func (s *Store) FindUserByToken(ctx context.Context, token string) (User, error) {
+	// A subquery, not a join: on SQLite a join with a bound parameter is
+	// prepared anew on every run (go-sqlite3 clears bindings, which expires
+	// statements whose plan may depend on them); this form is prepared once.
 	var u User
 	err := s.Reader(ctx).
-		Joins("JOIN api_tokens ON api_tokens.user_id = users.id").
-		Where("api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL", HashToken(token)).
-		First(&u).Error
+		Where("users.id = (SELECT user_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL)", HashToken(token)).
+		Take(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return User{}, Errorf(EUNAUTH, "the token is unknown or revoked")
 	}
