@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -38,7 +37,7 @@ func (b *bench) dispatch(ctx context.Context, p *population, n int) (dispatchRes
 			if err := e.store.CreateMessageTx(tx, &m); err != nil {
 				return err
 			}
-			if _, err := e.queue.InsertTx(ctx, tx.Statement.ConnPool.(*sql.Tx), notify.SendMessageArgs{MessageID: m.ID}, nil); err != nil {
+			if _, err := e.queue.InsertTx(ctx, models.SQLTx(tx), notify.SendMessageArgs{MessageID: m.ID}, nil); err != nil {
 				return err
 			}
 		}

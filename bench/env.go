@@ -142,8 +142,11 @@ func startEnvAt(ctx context.Context, o Options, dir, path string) (*env, error) 
 func (e *env) wire(ctx context.Context, queueWorkers int) error {
 	os.Setenv("TWILIO_EDGE", "") // see NOTES.md: they would rewrite 127.0.0.1
 	os.Setenv("TWILIO_REGION", "")
-	// The access log is formatted as in serve (JSON, info) but not written out.
-	logger := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// The access log is formatted as in serve (JSON, info) but not written
+	// out; warnings and errors go to stderr, where they explain a failed phase.
+	logger := slog.New(slog.NewMultiHandler(
+		slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}),
+		slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	e.store = models.NewStore(e.db)
 	e.store.Reads = e.reads
 	e.store.Policy = models.PolicyRules{HighRiskMaxRemote: 1, MediumRiskMaxRemote: 3, StartPhaseFaceToFace: 2, RiskSignalFaceToFace: true}

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -42,6 +43,10 @@ func (s *Store) Write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		return fn(tx)
 	})
 }
+
+// SQLTx is the database/sql transaction under a GORM transaction: River's
+// InsertTx takes it.
+func SQLTx(tx *gorm.DB) *sql.Tx { return tx.Statement.ConnPool.(*sql.Tx) }
 
 // Reader is where reads outside a write transaction go: the read pool when
 // there is one, else DB.

@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -68,13 +67,8 @@ func (d *Dispatcher) queueTx(ctx context.Context, tx *gorm.DB, m *models.Message
 	if m.ScheduledFor != nil {
 		opts.ScheduledAt = *m.ScheduledFor
 	}
-	_, err := d.Queue.InsertTx(ctx, sqlTx(tx), SendMessageArgs{MessageID: m.ID}, opts)
+	_, err := d.Queue.InsertTx(ctx, models.SQLTx(tx), SendMessageArgs{MessageID: m.ID}, opts)
 	return err
-}
-
-// sqlTx is the database/sql transaction under a GORM transaction.
-func sqlTx(tx *gorm.DB) *sql.Tx {
-	return tx.Statement.ConnPool.(*sql.Tx)
 }
 
 // messageFrom turns a composed text into a message row for client.
@@ -121,7 +115,7 @@ func (d *Dispatcher) ScheduleRemindersTx(tx *gorm.DB, sess models.Session) error
 			continue
 		}
 		args := ReminderArgs{SessionID: sess.ID, ScheduledAt: sess.ScheduledAt.UTC(), Offset: off}
-		if _, err := d.Queue.InsertTx(context.Background(), sqlTx(tx), args, &river.InsertOpts{ScheduledAt: at}); err != nil {
+		if _, err := d.Queue.InsertTx(context.Background(), models.SQLTx(tx), args, &river.InsertOpts{ScheduledAt: at}); err != nil {
 			return fmt.Errorf("notify: queue reminder: %w", err)
 		}
 	}

@@ -81,7 +81,7 @@ func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 		}
 		// The job completes in the transaction that stores its reminder, so a
 		// crash cannot leave a stored reminder with a job that runs again.
-		_, err = CompleteTx(ctx, sqlTx(tx), job)
+		_, err = CompleteTx(ctx, models.SQLTx(tx), job)
 		return err
 	})
 }
