@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"reflect"
 	"time"
 
 	"gorm.io/gorm"
@@ -146,7 +147,7 @@ func (s *Store) FindMessageEvents(ctx context.Context, messageID int64) ([]Messa
 // fn may return an error to abort. It returns the saved message.
 func (s *Store) UpdateMessage(ctx context.Context, id int64, fn func(tx *gorm.DB, m *Message, now time.Time) error) (Message, error) {
 	var m Message
-	err := s.Write(ctx, func(tx *gorm.DB) error {
+	err := s.writeGrouped(ctx, func(tx *gorm.DB) error {
 		err := tx.First(&m, id).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return Errorf(ENOTFOUND, "message %d not found", id)
@@ -154,14 +155,42 @@ func (s *Store) UpdateMessage(ctx context.Context, id int64, fn func(tx *gorm.DB
 		if err != nil {
 			return err
 		}
-		now := s.now()
+		before, now := m, s.now()
 		if err := fn(tx, &m, now); err != nil {
 			return err
 		}
 		m.UpdatedAt = now
-		return tx.Save(&m).Error
+		// Only the columns fn changed: SQLite rewrites the entry of every
+		// index on a column that an UPDATE sets, changed or not.
+		cols, err := changedColumns(tx, before, m)
+		if err != nil {
+			return err
+		}
+		return tx.Model(&m).Select(cols).Updates(&m).Error
 	})
 	return m, wrap(err, "update message")
+}
+
+// changedColumns names the columns whose values differ between a and b.
+func changedColumns(tx *gorm.DB, a, b Message) ([]string, error) {
+	stmt := &gorm.Statement{DB: tx}
+	if err := stmt.Parse(&Message{}); err != nil {
+		return nil, err
+	}
+	sch := stmt.Schema
+	va, vb := reflect.ValueOf(&a).Elem(), reflect.ValueOf(&b).Elem()
+	var cols []string
+	for _, f := range sch.Fields {
+		if f.DBName == "" || f.PrimaryKey {
+			continue
+		}
+		x, _ := f.ValueOf(tx.Statement.Context, va)
+		y, _ := f.ValueOf(tx.Statement.Context, vb)
+		if !reflect.DeepEqual(x, y) {
+			cols = append(cols, f.DBName)
+		}
+	}
+	return cols, nil
 }
 
 // AddMessageEventTx keeps an event once; it reports whether it was new.

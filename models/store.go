@@ -20,6 +20,8 @@ type Store struct {
 	// OnSessionPlanned runs inside the transaction that plans or moves a
 	// session (the notifier queues its reminders there).
 	OnSessionPlanned func(tx *gorm.DB, sess Session) error
+
+	group groupWriter // message updates, committed together on SQLite
 }
 
 // NewStore returns a store on db using the wall clock.

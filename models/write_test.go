@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -24,20 +25,7 @@ func TestWritersOnOneRowNeverDeadlock(t *testing.T) {
 		t.Run(driver, func(t *testing.T) {
 			ctx := context.Background()
 			store := modelstest.Store(t, driver)
-			admin, _, err := store.CreateUser(ctx, models.System, models.NewUser{Name: "A", Email: "a@example.org", Role: models.RoleAdmin, Team: "T"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			worker, _, err := store.CreateUser(ctx, models.System, models.NewUser{Name: "W", Email: "w@example.org", Role: models.RoleWorker, Team: "T"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			name, phone, yes := "Jan", "0612345678", true
-			c, err := store.CreateClient(ctx, models.ActorFor(admin), models.ClientFields{Name: &name, Phone: &phone,
-				ConsentSMS: &yes, WorkerID: &worker.ID})
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := newClient(t, store)
 			body := "Tot dinsdag."
 			m := models.Message{ClientID: c.ID, Kind: models.KindReminder, Channel: "sms", Recipient: c.Phone,
 				Body: &body, Status: models.MessageQueued}
@@ -82,4 +70,94 @@ func TestWritersOnOneRowNeverDeadlock(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestGroupedMessageUpdates: 48 concurrent message updates, every third of
+// which writes an event and an audit entry and then fails. On SQLite they are
+// committed in groups (Store.writeGrouped); on both databases a failed update
+// leaves nothing behind, the others are all there, the audit chain is whole,
+// and a field set back to its zero value is stored as such.
+func TestGroupedMessageUpdates(t *testing.T) {
+	for _, driver := range modelstest.Drivers() {
+		t.Run(driver, func(t *testing.T) {
+			ctx := context.Background()
+			store := modelstest.Store(t, driver)
+			c := newClient(t, store)
+			ids := make([]int64, 48)
+			for i := range ids {
+				m := models.Message{ClientID: c.ID, Kind: models.KindReminder, Channel: "sms", Recipient: c.Phone,
+					Status: models.MessageQueued, ErrorCode: 7}
+				if err := store.Write(ctx, func(tx *gorm.DB) error { return store.CreateMessageTx(tx, &m) }); err != nil {
+					t.Fatal(err)
+				}
+				ids[i] = m.ID
+			}
+			errFail := errors.New("this update fails")
+			var wg sync.WaitGroup
+			errs := make([]error, len(ids))
+			for i, id := range ids {
+				wg.Go(func() {
+					_, errs[i] = store.UpdateMessage(ctx, id, func(tx *gorm.DB, m *models.Message, _ time.Time) error {
+						ev := models.MessageEvent{MessageID: m.ID, Status: "sent", Source: "test"}
+						if _, err := store.AddMessageEventTx(tx, &ev); err != nil {
+							return err
+						}
+						if err := store.AuditTx(tx, models.System, models.Audit{Action: "test", Entity: "message", EntityID: m.ID, ClientID: &m.ClientID}); err != nil {
+							return err
+						}
+						m.Status, m.ErrorCode, m.Attempts = "sent", 0, 1
+						if i%3 == 0 {
+							return errFail
+						}
+						return nil
+					})
+				})
+			}
+			wg.Wait()
+			for i, id := range ids {
+				if (i%3 == 0) != errors.Is(errs[i], errFail) {
+					t.Fatalf("update %d: error %v", i, errs[i])
+				}
+				m, err := store.FindMessage(ctx, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				events, err := store.FindMessageEvents(ctx, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := "sent 0 1 1"
+				if i%3 == 0 {
+					want = "queued 7 0 0"
+				}
+				if got := fmt.Sprintf("%s %d %d %d", m.Status, m.ErrorCode, m.Attempts, len(events)); got != want {
+					t.Errorf("message %d: status, error code, attempts, events = %s, want %s", i, got, want)
+				}
+			}
+			if broken, checked, reason, err := store.VerifyAudit(ctx); err != nil || broken != 0 || checked < 32 {
+				t.Fatalf("audit chain: event %d of %d: %s %v", broken, checked, reason, err)
+			}
+		})
+	}
+}
+
+// newClient adds a worker and one client of theirs.
+func newClient(t *testing.T, store *models.Store) models.Client {
+	t.Helper()
+	ctx := context.Background()
+	admin, _, err := store.CreateUser(ctx, models.System, models.NewUser{Name: "A", Email: "a@example.org", Role: models.RoleAdmin, Team: "T"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	worker, _, err := store.CreateUser(ctx, models.System, models.NewUser{Name: "W", Email: "w@example.org", Role: models.RoleWorker, Team: "T"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, phone, yes := "Jan", "0612345678", true
+	c, err := store.CreateClient(ctx, models.ActorFor(admin), models.ClientFields{Name: &name, Phone: &phone,
+		ConsentSMS: &yes, WorkerID: &worker.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
