@@ -13,7 +13,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/twilio/twilio-go"
 	"github.com/twilio/twilio-go/client"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 )
@@ -200,7 +199,7 @@ func (s *TwilioSender) api(ctx context.Context) (*openapi.ApiService, *rewriteTr
 	}
 	// ClientParams' AccountSid is ignored once a Client is given: set it here.
 	c.SetAccountSid(s.cfg.AccountSID)
-	return twilio.NewRestClientWithParams(twilio.ClientParams{Client: c}).Api, rt
+	return openapi.NewApiServiceWithClient(c), rt
 }
 
 // rewriteTransport sends each request under ctx, to target's scheme, host and

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twilio/twilio-go"
 	"github.com/twilio/twilio-go/client"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 
@@ -53,7 +52,7 @@ func api(t *testing.T, s *twiliofake.Server, token string) *openapi.ApiService {
 		HTTPClient:  &http.Client{Transport: hostRewriter{u}, Timeout: time.Second},
 	}
 	c.SetAccountSid(testSID)
-	return twilio.NewRestClientWithParams(twilio.ClientParams{Client: c}).Api
+	return openapi.NewApiServiceWithClient(c)
 }
 
 func smsParams(to, body string) *openapi.CreateMessageParams {
