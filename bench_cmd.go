@@ -28,8 +28,8 @@ func cmdBench(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&o.Duration, "duration", 15*time.Second, "length of each timed phase (six phases plus dispatch)")
 	fs.IntVar(&o.Messages, "messages", 3000, "messages queued in the dispatch phase")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of each phase to FILE.<phase>")
-	fs.IntVar(&o.SQLiteConns, "sqlite-conns", 0, "experiment: SQLite connection pool size (default serve's, 1)")
-	fs.IntVar(&o.QueueWorkers, "queue-workers", 0, "experiment: River MaxWorkers (default serve's, 10)")
+	fs.IntVar(&o.SQLiteConns, "sqlite-conns", 0, "experiment: SQLite writer connections (default serve's, 1; reads have their own pool of 4)")
+	fs.IntVar(&o.QueueWorkers, "queue-workers", 0, "experiment: River MaxWorkers (default serve's, 100)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -7,10 +7,12 @@ import (
 	"gorm.io/gorm"
 )
 
-// groupWriter commits concurrent writes together (group commit). SQLite has
-// one writer connection, and with many small transactions waiting for it
-// most of its time goes to beginning, committing and handing it from one
-// goroutine to the next. Writers that arrive while a group is being written
+// groupWriter commits concurrent writes together (group commit). Writes are
+// serialised - SQLite has one writer connection, PostgreSQL writers queue on
+// the audit chain's head (see Write) - and with many small transactions most
+// of that serial time goes to beginning and committing (on PostgreSQL a
+// flush to disk each) and to handing the writer from one goroutine to the
+// next. Writers that arrive while a group is being written
 // queue up; the first of them then writes the whole queue in one transaction,
 // each write in a savepoint of its own, and every caller returns once that
 // transaction has committed - never earlier, so nothing is acknowledged that
@@ -34,12 +36,9 @@ type groupWrite struct {
 const maxGroup = 64
 
 // writeGrouped runs fn like Write, in a transaction shared with other
-// concurrent writes on SQLite. fn's error rolls back fn's own changes only; a
+// concurrent writes. fn's error rolls back fn's own changes only; a
 // failed commit fails every write of the group.
 func (s *Store) writeGrouped(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if s.DB.Dialector.Name() != DriverSQLite {
-		return s.Write(ctx, fn)
-	}
 	w := &groupWrite{ctx: ctx, fn: fn, done: make(chan struct{}), lead: make(chan struct{})}
 	g := &s.group
 	g.mu.Lock()
@@ -77,7 +76,12 @@ func (s *Store) writeGrouped(ctx context.Context, fn func(tx *gorm.DB) error) er
 // savepoint with its caller's context values but not its cancellation: an
 // interrupted statement would roll back the others' writes too.
 func (s *Store) commitGroup(group []*groupWrite) {
-	err := s.DB.Transaction(func(tx *gorm.DB) error {
+	err := s.Write(context.Background(), func(tx *gorm.DB) error {
+		if len(group) == 1 { // alone in its transaction: no savepoint needed
+			w := group[0]
+			w.err = w.fn(tx.WithContext(context.WithoutCancel(w.ctx)))
+			return w.err
+		}
 		for _, w := range group {
 			w.err = tx.WithContext(context.WithoutCancel(w.ctx)).Transaction(w.fn)
 		}
