@@ -7,12 +7,10 @@ import (
 	"gorm.io/gorm"
 )
 
-// groupWriter commits concurrent writes together (group commit). Writes are
-// serialised - SQLite has one writer connection, PostgreSQL writers queue on
-// the audit chain's head (see Write) - and with many small transactions most
-// of that serial time goes to beginning and committing (on PostgreSQL a
-// flush to disk each) and to handing the writer from one goroutine to the
-// next. Writers that arrive while a group is being written
+// groupWriter commits concurrent writes together (group commit). SQLite has
+// one writer connection, and with many small transactions most of its time
+// goes to beginning and committing them and to handing the connection from
+// one goroutine to the next. Writers that arrive while a group is being written
 // queue up; the first of them then writes the whole queue in one transaction,
 // each write in a savepoint of its own, and every caller returns once that
 // transaction has committed - never earlier, so nothing is acknowledged that
@@ -36,9 +34,16 @@ type groupWrite struct {
 const maxGroup = 64
 
 // writeGrouped runs fn like Write, in a transaction shared with other
-// concurrent writes. fn's error rolls back fn's own changes only; a
+// concurrent writes on SQLite. On PostgreSQL, where a group would hold the
+// audit head (see Write) longer and every other writer waits for it, it is
+// Write: measured there, grouping raised dispatch 288 -> 323 msg/s but the
+// completion -> Twilio p50 went 81 -> 109 ms and status callbacks' p50
+// 22 -> 49 ms. fn's error rolls back fn's own changes only; a
 // failed commit fails every write of the group.
 func (s *Store) writeGrouped(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if s.DB.Dialector.Name() != DriverSQLite {
+		return s.Write(ctx, fn)
+	}
 	w := &groupWrite{ctx: ctx, fn: fn, done: make(chan struct{}), lead: make(chan struct{})}
 	g := &s.group
 	g.mu.Lock()

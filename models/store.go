@@ -21,7 +21,7 @@ type Store struct {
 	// session (the notifier queues its reminders there).
 	OnSessionPlanned func(tx *gorm.DB, sess Session) error
 
-	group groupWriter // message updates, committed together
+	group groupWriter // message updates, committed together on SQLite
 }
 
 // NewStore returns a store on db using the wall clock.
