@@ -25,13 +25,7 @@ func TestWritersOnOneRowNeverDeadlock(t *testing.T) {
 		t.Run(driver, func(t *testing.T) {
 			ctx := context.Background()
 			store := modelstest.Store(t, driver)
-			c := newClient(t, store)
-			body := "Tot dinsdag."
-			m := models.Message{ClientID: c.ID, Kind: models.KindReminder, Channel: "sms", Recipient: c.Phone,
-				Body: &body, Status: models.MessageQueued}
-			if err := store.Write(ctx, func(tx *gorm.DB) error { return store.CreateMessageTx(tx, &m) }); err != nil {
-				t.Fatal(err)
-			}
+			m := newMessage(t, store, newClient(t, store), 0)
 
 			const rounds = 40
 			var wg sync.WaitGroup
@@ -85,12 +79,7 @@ func TestGroupedMessageUpdates(t *testing.T) {
 			c := newClient(t, store)
 			ids := make([]int64, 48)
 			for i := range ids {
-				m := models.Message{ClientID: c.ID, Kind: models.KindReminder, Channel: "sms", Recipient: c.Phone,
-					Status: models.MessageQueued, ErrorCode: 7}
-				if err := store.Write(ctx, func(tx *gorm.DB) error { return store.CreateMessageTx(tx, &m) }); err != nil {
-					t.Fatal(err)
-				}
-				ids[i] = m.ID
+				ids[i] = newMessage(t, store, c, 7).ID
 			}
 			errFail := errors.New("this update fails")
 			var wg sync.WaitGroup
@@ -160,4 +149,16 @@ func newClient(t *testing.T, store *models.Store) models.Client {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// newMessage stores a queued reminder to c with the given error code.
+func newMessage(t *testing.T, store *models.Store, c models.Client, errorCode int) models.Message {
+	t.Helper()
+	body := "Tot dinsdag."
+	m := models.Message{ClientID: c.ID, Kind: models.KindReminder, Channel: "sms", Recipient: c.Phone,
+		Body: &body, Status: models.MessageQueued, ErrorCode: errorCode}
+	if err := store.Write(context.Background(), func(tx *gorm.DB) error { return store.CreateMessageTx(tx, &m) }); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
