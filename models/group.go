@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"gorm.io/gorm"
@@ -81,7 +82,25 @@ func (s *Store) writeGrouped(ctx context.Context, fn func(tx *gorm.DB) error) er
 // savepoint with its caller's context values but not its cancellation: an
 // interrupted statement would roll back the others' writes too.
 func (s *Store) commitGroup(group []*groupWrite) {
-	err := s.Write(context.Background(), func(tx *gorm.DB) error {
+	err := s.writeGroup(group)
+	for _, w := range group {
+		if err != nil && w.err == nil {
+			w.err = err
+		}
+		close(w.done)
+	}
+}
+
+// writeGroup runs the group's transaction. A panic in one write rolls the
+// transaction back and fails the whole group, rather than leaving the others
+// (and every later write) waiting for a leader that is gone.
+func (s *Store) writeGroup(group []*groupWrite) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("models: a grouped write panicked: %v", r)
+		}
+	}()
+	return s.Write(context.Background(), func(tx *gorm.DB) error {
 		if len(group) == 1 { // alone in its transaction: no savepoint needed
 			w := group[0]
 			w.err = w.fn(tx.WithContext(context.WithoutCancel(w.ctx)))
@@ -92,10 +111,4 @@ func (s *Store) commitGroup(group []*groupWrite) {
 		}
 		return nil
 	})
-	for _, w := range group {
-		if err != nil && w.err == nil {
-			w.err = err
-		}
-		close(w.done)
-	}
 }

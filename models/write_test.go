@@ -162,3 +162,49 @@ func newMessage(t *testing.T, store *models.Store, c models.Client, errorCode in
 	}
 	return m
 }
+
+// TestGroupedUpdatePanics: a write that panics inside a group fails its
+// group with an error instead of leaving the other writers, and every later
+// one, waiting.
+func TestGroupedUpdatePanics(t *testing.T) {
+	ctx := context.Background()
+	store := modelstest.Store(t, models.DriverSQLite)
+	c := newClient(t, store)
+	ids := make([]int64, 16)
+	for i := range ids {
+		ids[i] = newMessage(t, store, c, 0).ID
+	}
+	finished := make(chan error, len(ids))
+	for i, id := range ids {
+		go func() {
+			_, err := store.UpdateMessage(ctx, id, func(_ *gorm.DB, m *models.Message, _ time.Time) error {
+				if i == 5 {
+					panic("broken update")
+				}
+				m.Attempts = 1
+				return nil
+			})
+			finished <- err
+		}()
+	}
+	var failed int
+	for range ids {
+		select {
+		case err := <-finished:
+			if err != nil {
+				failed++
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("grouped writers still waiting 10 s after one panicked")
+		}
+	}
+	if failed == 0 {
+		t.Fatal("the panicking update reported no error")
+	}
+	if _, err := store.UpdateMessage(ctx, ids[0], func(_ *gorm.DB, m *models.Message, _ time.Time) error {
+		m.Attempts = 2
+		return nil
+	}); err != nil {
+		t.Fatalf("update after the panic: %v", err)
+	}
+}
