@@ -40,7 +40,6 @@ const (
 type env struct {
 	driver string
 	db     *gorm.DB
-	reads  *gorm.DB // SQLite's read pool; nil on PostgreSQL
 	sqlDB  *sql.DB
 	store  *models.Store
 	app    *fiber.App
@@ -126,11 +125,12 @@ func startEnvAt(ctx context.Context, o Options, dir, path string) (*env, error) 
 	if o.SQLiteConns > 0 && cfg.Driver == models.DriverSQLite {
 		e.sqlDB.SetMaxOpenConns(o.SQLiteConns)
 	}
-	if e.reads, err = models.OpenReads(cfg); err != nil {
+	reads, err := models.OpenReads(cfg)
+	if err != nil {
 		e.close()
 		return nil, err
 	}
-	if err := e.wire(ctx, o.QueueWorkers); err != nil {
+	if err := e.wire(ctx, o.QueueWorkers, reads); err != nil {
 		e.close()
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func startEnvAt(ctx context.Context, o Options, dir, path string) (*env, error) 
 
 // wire builds store, server, dispatcher and queue as newStore and newNotifier
 // in package main do, with the default config; the rate limit is off.
-func (e *env) wire(ctx context.Context, queueWorkers int) error {
+func (e *env) wire(ctx context.Context, queueWorkers int, reads *gorm.DB) error {
 	os.Setenv("TWILIO_EDGE", "") // see NOTES.md: they would rewrite 127.0.0.1
 	os.Setenv("TWILIO_REGION", "")
 	// The access log is formatted as in serve (JSON, info) but not written
@@ -148,7 +148,7 @@ func (e *env) wire(ctx context.Context, queueWorkers int) error {
 		slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}),
 		slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	e.store = models.NewStore(e.db)
-	e.store.Reads = e.reads
+	e.store.Reads = reads
 	e.store.Policy = models.PolicyRules{HighRiskMaxRemote: 1, MediumRiskMaxRemote: 3, StartPhaseFaceToFace: 2, RiskSignalFaceToFace: true}
 	e.store.RiskSignals = []string{"cannot_assess_emotion", "third_party_present", "under_influence", "evasive",
 		"threat_or_escalation", "technical_problems"}
@@ -202,10 +202,8 @@ func (e *env) close() {
 	if e.fake != nil {
 		e.fake.Close()
 	}
-	if e.reads != nil {
-		if r, err := e.reads.DB(); err == nil {
-			_ = r.Close()
-		}
+	if e.store != nil {
+		_ = e.store.Close() // the read pool
 	}
 	if e.sqlDB != nil {
 		_ = e.sqlDB.Close()

@@ -1,7 +1,6 @@
 package models
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"embed"
@@ -34,7 +33,6 @@ type DBConfig struct {
 	Driver       string
 	DSN          string // sqlite: a file path; postgres: a URL
 	MaxOpenConns int    // postgres only; sqlite uses one writer connection
-	ReadConns    int    // sqlite only: connections of OpenReads's pool, default 4
 }
 
 // sqlitePragmas avoid "database is locked" (see NOTES.md): WAL, a busy timeout and
@@ -44,8 +42,6 @@ const sqlitePragmas = "_journal_mode=WAL&_busy_timeout=5000&_synchronous=NORMAL&
 // Open connects to the database. For SQLite the folder is created and one
 // connection is used so that writers never contend.
 func Open(cfg DBConfig) (*gorm.DB, error) {
-	gcfg := &gorm.Config{Logger: logger.Discard, NowFunc: func() time.Time { return time.Now().UTC() }}
-	var dialector gorm.Dialector
 	switch cfg.Driver {
 	case DriverSQLite:
 		if dir := filepath.Dir(cfg.DSN); dir != "." {
@@ -53,36 +49,17 @@ func Open(cfg DBConfig) (*gorm.DB, error) {
 				return nil, fmt.Errorf("models: create database folder: %w", err)
 			}
 		}
-		dialector = sqlite.Open("file:" + cfg.DSN + "?" + sqlitePragmas)
+		return openPool(sqlite.Open("file:"+cfg.DSN+"?"+sqlitePragmas), gormConfig(), 1, "sqlite database")
 	case DriverPostgres:
-		dialector = postgres.Open(cfg.DSN)
+		return openPool(postgres.Open(cfg.DSN), gormConfig(), max(cfg.MaxOpenConns, 2), "postgres database")
 	default:
 		return nil, fmt.Errorf("models: unknown database driver %q", cfg.Driver)
 	}
-	db, err := gorm.Open(dialector, gcfg)
-	if err != nil {
-		return nil, fmt.Errorf("models: open %s database: %w", cfg.Driver, err)
-	}
-	sqlDB, err := db.DB()
-	if err != nil {
-		return nil, fmt.Errorf("models: open %s database: %w", cfg.Driver, err)
-	}
-	if cfg.Driver == DriverSQLite {
-		sqlDB.SetMaxOpenConns(1)
-	} else {
-		sqlDB.SetMaxOpenConns(max(cfg.MaxOpenConns, 2))
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := sqlDB.PingContext(ctx); err != nil {
-		return nil, fmt.Errorf("models: reach %s database: %w", cfg.Driver, err)
-	}
-	return db, nil
 }
 
-// DefaultReadConns is the size of SQLite's read pool: enough for the two
+// sqliteReadConns is the size of SQLite's read pool: enough for the two
 // cores this runs on to read while the writer writes.
-const DefaultReadConns = 4
+const sqliteReadConns = 4
 
 // OpenReads opens, for SQLite, a pool of query-only connections on the same
 // file as Open's writer. In WAL mode readers never wait for the writer and see
@@ -94,25 +71,39 @@ func OpenReads(cfg DBConfig) (*gorm.DB, error) {
 	if cfg.Driver != DriverSQLite {
 		return nil, nil
 	}
-	dsn := "file:" + cfg.DSN + "?_busy_timeout=5000&_query_only=1"
-	db, err := gorm.Open(sqlite.Open(dsn), &gorm.Config{Logger: logger.Discard,
-		NowFunc:     func() time.Time { return time.Now().UTC() },
-		PrepareStmt: true, PrepareStmtMaxSize: 256})
+	gcfg := gormConfig()
+	gcfg.PrepareStmt, gcfg.PrepareStmtMaxSize = true, 256
+	db, err := openPool(sqlite.Open("file:"+cfg.DSN+"?_busy_timeout=5000&_query_only=1"), gcfg, sqliteReadConns, "sqlite read pool")
 	if err != nil {
-		return nil, fmt.Errorf("models: open sqlite read pool: %w", err)
+		return nil, err
+	}
+	// Idle connections stay open: each keeps its prepared statements.
+	sqlDB, _ := db.DB() // openPool got it already
+	sqlDB.SetMaxIdleConns(sqliteReadConns)
+	return db, nil
+}
+
+func gormConfig() *gorm.Config {
+	return &gorm.Config{Logger: logger.Discard, NowFunc: func() time.Time { return time.Now().UTC() }}
+}
+
+// openPool opens a pool of at most conns connections and checks that the
+// database answers.
+func openPool(d gorm.Dialector, gcfg *gorm.Config, conns int, what string) (*gorm.DB, error) {
+	db, err := gorm.Open(d, gcfg)
+	if err != nil {
+		return nil, fmt.Errorf("models: open %s: %w", what, err)
 	}
 	sqlDB, err := db.DB()
 	if err != nil {
-		return nil, fmt.Errorf("models: open sqlite read pool: %w", err)
+		return nil, fmt.Errorf("models: open %s: %w", what, err)
 	}
-	n := cmp.Or(cfg.ReadConns, DefaultReadConns)
-	sqlDB.SetMaxOpenConns(n)
-	sqlDB.SetMaxIdleConns(n)
+	sqlDB.SetMaxOpenConns(conns)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := sqlDB.PingContext(ctx); err != nil {
 		_ = sqlDB.Close()
-		return nil, fmt.Errorf("models: reach sqlite read pool: %w", err)
+		return nil, fmt.Errorf("models: reach %s: %w", what, err)
 	}
 	return db, nil
 }

@@ -101,13 +101,13 @@ func (s *Store) writeGroup(group []*groupWrite) (err error) {
 		}
 	}()
 	return s.Write(context.Background(), func(tx *gorm.DB) error {
-		if len(group) == 1 { // alone in its transaction: no savepoint needed
-			w := group[0]
-			w.err = w.fn(tx.WithContext(context.WithoutCancel(w.ctx)))
-			return w.err
-		}
 		for _, w := range group {
-			w.err = tx.WithContext(context.WithoutCancel(w.ctx)).Transaction(w.fn)
+			wtx := tx.WithContext(context.WithoutCancel(w.ctx))
+			if len(group) == 1 { // alone in its transaction: no savepoint needed
+				w.err = w.fn(wtx)
+				return w.err
+			}
+			w.err = wtx.Transaction(w.fn)
 		}
 		return nil
 	})
