@@ -28,10 +28,7 @@ func TestCrashSafety(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Second)
 	defer cancel()
 
-	sid, token := fakeCreds()
-	fake := twiliofake.New(sid, token)
-	t.Cleanup(fake.Close)
-	fake.SetDelay(300 * time.Millisecond) // every Twilio request: sends are in flight for a while
+	fake, sid, token := newFake(t, 300*time.Millisecond) // every Twilio request: sends are in flight for a while
 
 	const n = 30
 	// Summaries of these clients stay at Twilio for 2.5 s more; the instance is

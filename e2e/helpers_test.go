@@ -103,9 +103,16 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// fakeCreds returns a Twilio-shaped account SID and auth token, alphanumeric
-// as twilio-go requires.
-func fakeCreds() (sid, token string) { return "AC" + randomHex(16), randomHex(16) }
+// newFake starts a fake Twilio that answers every request after delay, with a
+// Twilio-shaped account SID and auth token (alphanumeric, as twilio-go
+// requires); it is closed when the test ends.
+func newFake(t *testing.T, delay time.Duration) (fake *twiliofake.Server, sid, token string) {
+	sid, token = "AC"+randomHex(16), randomHex(16)
+	fake = twiliofake.New(sid, token)
+	t.Cleanup(fake.Close)
+	fake.SetDelay(delay)
+	return fake, sid, token
+}
 
 // freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
 func freePort(t *testing.T) int {

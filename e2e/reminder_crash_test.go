@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"afspraak/models"
-	"afspraak/notify/twiliofake"
 )
 
 // TestReminderCrash: twenty reminders fall due at once; the instance is
@@ -27,9 +26,7 @@ func TestReminderCrash(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
 	defer cancel()
 
-	sid, token := fakeCreds()
-	fake := twiliofake.New(sid, token)
-	t.Cleanup(fake.Close)
+	fake, sid, token := newFake(t, 0)
 
 	dir := t.TempDir()
 	port := freePort(t)

@@ -31,10 +31,7 @@ func TestScaleOut(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Second)
 	defer cancel()
 
-	sid, token := fakeCreds()
-	fake := twiliofake.New(sid, token)
-	t.Cleanup(fake.Close)
-	fake.SetDelay(300 * time.Millisecond)
+	fake, sid, token := newFake(t, 300*time.Millisecond)
 
 	dir := t.TempDir()
 	var insts [2]*instance
