@@ -10,53 +10,19 @@ import (
 	"os"
 	"strings"
 
-	"gorm.io/gorm"
-
-	"afspraak/api"
+	"afspraak/app"
 	"afspraak/models"
-	"afspraak/notify"
-	"afspraak/web"
+	"afspraak/server"
 )
 
-// openDatabase opens and migrates the configured database.
-func openDatabase(ctx context.Context, cfg DatabaseConfig) (*gorm.DB, []string, error) {
-	db, err := models.Open(dbConfig(cfg))
+// openApp opens the service's object graph from the config named by the
+// --config flag's value.
+func openApp(ctx context.Context, cfgPath string, logTo io.Writer) (*app.App, error) {
+	cfg, err := app.ReadConfig(cfgPath)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	sqlDB, err := db.DB()
-	if err != nil {
-		return nil, nil, err
-	}
-	applied, err := models.Migrate(ctx, sqlDB, cfg.Driver)
-	if err == nil {
-		err = notify.MigrateQueue(ctx, sqlDB, cfg.Driver) // River's tables, after ours
-	}
-	if err != nil {
-		_ = sqlDB.Close()
-		return nil, nil, err
-	}
-	return db, applied, nil
-}
-
-func dbConfig(cfg DatabaseConfig) models.DBConfig {
-	return models.DBConfig{Driver: cfg.Driver, DSN: cfg.DSN, MaxOpenConns: cfg.MaxOpenConns}
-}
-
-// newStore returns the store with the rules from config.
-func newStore(db *gorm.DB, cfg Config) *models.Store {
-	store := models.NewStore(db)
-	store.Policy = models.PolicyRules{HighRiskMaxRemote: cfg.Policy.HighRiskMaxRemote,
-		MediumRiskMaxRemote: cfg.Policy.MediumRiskMaxRemote, LowRiskMaxRemote: cfg.Policy.LowRiskMaxRemote,
-		StartPhaseFaceToFace: cfg.Policy.StartPhaseFaceToFace, RiskSignalFaceToFace: cfg.Policy.RiskSignalFaceToFace}
-	store.RiskSignals = cfg.Sessions.RiskSignals
-	return store
-}
-
-func closeDatabase(db *gorm.DB) {
-	if sqlDB, err := db.DB(); err == nil {
-		_ = sqlDB.Close()
-	}
+	return app.Open(ctx, cfg, app.Options{Logger: app.NewLogger(cfg.Log, logTo)})
 }
 
 func cmdMigrate(ctx context.Context, args []string, out io.Writer) error {
@@ -64,15 +30,12 @@ func cmdMigrate(ctx context.Context, args []string, out io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := readConfig(*cfgPath)
+	a, err := openApp(ctx, *cfgPath, io.Discard)
 	if err != nil {
 		return err
 	}
-	db, applied, err := openDatabase(ctx, cfg.Database)
-	if err != nil {
-		return err
-	}
-	defer closeDatabase(db)
+	defer a.Close()
+	applied := a.Applied
 	for _, m := range applied {
 		fmt.Fprintf(out, "applied %s\n", m)
 	}
@@ -85,52 +48,32 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := readConfig(*cfgPath)
+	a, err := openApp(ctx, *cfgPath, os.Stderr)
 	if err != nil {
 		return err
 	}
-	logger := newLogger(cfg.Log, os.Stderr)
-	db, applied, err := openDatabase(ctx, cfg.Database)
-	if err != nil {
+	defer a.Close() // after the HTTP server stopped: drains the queue, then closes the database
+	cfg, logger := a.Config, a.Logger
+	logger.Info("database ready", slog.String("driver", cfg.Database.Driver), slog.Int("migrations_applied", len(a.Applied)))
+	http := server.New(a)
+	if err := a.Start(ctx); err != nil {
 		return err
 	}
-	defer closeDatabase(db)
-	logger.Info("database ready", slog.String("driver", cfg.Database.Driver), slog.Int("migrations_applied", len(applied)))
-	sqlDB, _ := db.DB()
-	store := newStore(db, cfg)
-	if store.Reads, err = models.OpenReads(dbConfig(cfg.Database)); err != nil {
-		return err
-	}
-	defer store.Close()
-	webUI := &web.Handler{Store: store, Logger: logger, PublicBaseURL: cfg.Server.PublicBaseURL,
-		RiskSignals: cfg.Sessions.RiskSignals, SummarySLAHours: cfg.Followup.SummarySLAHours}
-	srv := &api.Server{Store: store, DB: sqlDB, Logger: logger, RequestTimeout: cfg.Server.RequestTimeout,
-		PublicBaseURL: cfg.Server.PublicBaseURL, SummarySLAHours: cfg.Followup.SummarySLAHours, Web: webUI}
-	app := srv.App()
-	queue, err := newNotifier(cfg, store, sqlDB, srv, logger)
-	if err != nil {
-		return err
-	}
-	webUI.Composer, webUI.Notifier = srv.Composer, srv.Notifier // set by newNotifier
-	if err := queue.Start(ctx); err != nil {
-		return fmt.Errorf("start job queue: %w", err)
-	}
-	defer stopQueue(queue, cfg.Server.ShutdownTimeout, logger)
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Server.Addr, err)
 	}
-	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.Bool("dry_run", cfg.Twilio.AccountSID == ""))
+	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.Bool("dry_run", a.DryRun()))
 	fmt.Fprintf(out, "afspraak is listening on http://%s\n", displayAddr(ln.Addr().String()))
 	errc := make(chan error, 1)
-	go func() { errc <- app.Listener(ln) }()
+	go func() { errc <- http.Listener(ln) }()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down: finishing requests in flight")
-	if err := app.ShutdownWithTimeout(cfg.Server.ShutdownTimeout); err != nil {
+	if err := http.ShutdownWithTimeout(cfg.Server.ShutdownTimeout); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	logger.Info("stopped")
@@ -191,18 +134,15 @@ func cmdUserRevoke(ctx context.Context, args []string, out io.Writer) error {
 	})
 }
 
-// withStore opens the configured, migrated database for a CLI command.
+// withStore opens the configured, migrated database for a CLI command; its
+// log lines are not the command's output.
 func withStore(ctx context.Context, cfgPath string, fn func(*models.Store) error) error {
-	cfg, err := readConfig(cfgPath)
+	a, err := openApp(ctx, cfgPath, io.Discard)
 	if err != nil {
 		return err
 	}
-	db, _, err := openDatabase(ctx, cfg.Database)
-	if err != nil {
-		return err
-	}
-	defer closeDatabase(db)
-	return fn(models.NewStore(db))
+	defer a.Close()
+	return fn(a.Store)
 }
 
 // plainError drops the package prefix from domain errors for CLI users.

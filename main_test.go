@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -120,19 +121,17 @@ func TestAuditVerifyCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "intact") {
 		t.Fatalf("intact chain: exit %d, %q", code, out)
 	}
-	c, err := loadConfig(cfg, true, func(string) string { return "" })
+	a, err := openApp(t.Context(), cfg, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, _, err := openDatabase(t.Context(), c.Database)
-	if err != nil {
+	if _, err := a.SQL().Exec("DROP TRIGGER audit_events_no_update"); err != nil {
 		t.Fatal(err)
 	}
-	db.Exec("DROP TRIGGER audit_events_no_update")
-	if err := db.Exec("UPDATE audit_events SET action = 'forged' WHERE id = 3").Error; err != nil {
+	if _, err := a.SQL().Exec("UPDATE audit_events SET action = 'forged' WHERE id = 3"); err != nil {
 		t.Fatal(err)
 	}
-	closeDatabase(db)
+	_ = a.Close()
 	code, _, errOut := runCLI(t, t.Context(), "audit", "verify", "--config", cfg)
 	if code != 1 || !strings.Contains(errOut, "event 3") {
 		t.Fatalf("tampered chain: exit %d, %q", code, errOut)

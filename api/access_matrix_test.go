@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"gorm.io/gorm"
+	"afspraak/app/apptest"
 
 	"afspraak/models"
 )
@@ -30,9 +30,7 @@ func ownResources(t *testing.T, e *testEnv, tok string) owned {
 	o.template = e.do("POST", "/api/v1/agenda-templates", tok, map[string]any{"name": "T",
 		"items": []map[string]any{{"title": "a", "minutes": 5}}}).must(t, 201).id(t)
 	m := models.Message{ClientID: o.client, SessionID: &o.session, Kind: models.KindReminder, Status: models.MessageSkipped}
-	if err := e.store.DB.Transaction(func(tx *gorm.DB) error { return e.store.CreateMessageTx(tx, &m) }); err != nil {
-		t.Fatal(err)
-	}
+	e.CreateMessage(&m)
 	o.message = m.ID
 	return o
 }
@@ -75,8 +73,7 @@ var matrixBodies = map[string]any{
 // token, revoked token) × target (own, same team, other team). Out of reach
 // is 404; no token or a revoked one is 401.
 func TestAccessMatrix(t *testing.T) {
-	e := newTestEnv(t, "sqlite")
-	e.srv.throttle.block, e.srv.throttle.sleep = 1<<30, func(time.Duration) {} // tested on its own
+	e := newEnvWith(t, apptest.Options{ThrottleLimit: 1 << 30}) // the throttle is tested on its own
 	w := newWorld(e)
 	_, revoked := e.user("gone", "worker", "A")
 	if _, err := e.store.RevokeUserTokens(context.Background(), "gone@example.org"); err != nil {

@@ -31,7 +31,7 @@ type addAgendaItemInput struct {
 }
 
 func (s *Server) addAgendaItem(ctx context.Context, in *addAgendaItemInput) (*agendaItemOutput, error) {
-	it, err := s.Store.AddAgendaItem(ctx, actorFrom(ctx), in.ID, in.Body.fields())
+	it, err := s.store.AddAgendaItem(ctx, actorFrom(ctx), in.ID, in.Body.fields())
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
@@ -45,7 +45,7 @@ type updateAgendaItemInput struct {
 }
 
 func (s *Server) updateAgendaItem(ctx context.Context, in *updateAgendaItemInput) (*agendaItemOutput, error) {
-	it, err := s.Store.UpdateAgendaItem(ctx, actorFrom(ctx), in.ID, in.ItemID, in.Body.fields())
+	it, err := s.store.UpdateAgendaItem(ctx, actorFrom(ctx), in.ID, in.ItemID, in.Body.fields())
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
@@ -58,7 +58,7 @@ type deleteAgendaItemInput struct {
 }
 
 func (s *Server) deleteAgendaItem(ctx context.Context, in *deleteAgendaItemInput) (*struct{}, error) {
-	if err := s.Store.DeleteAgendaItem(ctx, actorFrom(ctx), in.ID, in.ItemID); err != nil {
+	if err := s.store.DeleteAgendaItem(ctx, actorFrom(ctx), in.ID, in.ItemID); err != nil {
 		return nil, s.httpError(ctx, err)
 	}
 	return nil, nil

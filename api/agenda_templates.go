@@ -63,7 +63,7 @@ func (s *Server) listAgendaTemplates(ctx context.Context, in *listTemplatesInput
 		r, _ := builtinResponse(key, in.Lang)
 		out.Body.Items = append(out.Body.Items, r)
 	}
-	list, err := s.Store.FindAgendaTemplates(ctx, actorFrom(ctx))
+	list, err := s.store.FindAgendaTemplates(ctx, actorFrom(ctx))
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
@@ -90,7 +90,7 @@ func (s *Server) getAgendaTemplate(ctx context.Context, in *templateRefInput) (*
 	if err != nil {
 		return nil, huma.Error404NotFound("agenda template " + strconv.Quote(in.Ref) + " not found")
 	}
-	t, err := s.Store.FindAgendaTemplateByID(ctx, actorFrom(ctx), id)
+	t, err := s.store.FindAgendaTemplateByID(ctx, actorFrom(ctx), id)
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
@@ -116,7 +116,7 @@ type createTemplateInput struct {
 }
 
 func (s *Server) createAgendaTemplate(ctx context.Context, in *createTemplateInput) (*templateOutput, error) {
-	t, err := s.Store.CreateAgendaTemplate(ctx, actorFrom(ctx), in.Body.fields())
+	t, err := s.store.CreateAgendaTemplate(ctx, actorFrom(ctx), in.Body.fields())
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
@@ -145,7 +145,7 @@ func (s *Server) replaceAgendaTemplate(ctx context.Context, in *replaceTemplateI
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.Store.ReplaceAgendaTemplate(ctx, actorFrom(ctx), id, in.Body.fields())
+	t, err := s.store.ReplaceAgendaTemplate(ctx, actorFrom(ctx), id, in.Body.fields())
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
@@ -161,7 +161,7 @@ func (s *Server) deleteAgendaTemplate(ctx context.Context, in *deleteTemplateInp
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Store.DeleteAgendaTemplate(ctx, actorFrom(ctx), id); err != nil {
+	if err := s.store.DeleteAgendaTemplate(ctx, actorFrom(ctx), id); err != nil {
 		return nil, s.httpError(ctx, err)
 	}
 	return nil, nil

@@ -30,7 +30,7 @@ type createAgreementInput struct {
 }
 
 func (s *Server) createAgreement(ctx context.Context, in *createAgreementInput) (*agreementOutput, error) {
-	ag, err := s.Store.CreateAgreement(ctx, actorFrom(ctx), in.ID, in.Body.fields())
+	ag, err := s.store.CreateAgreement(ctx, actorFrom(ctx), in.ID, in.Body.fields())
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
@@ -43,7 +43,7 @@ type updateAgreementInput struct {
 }
 
 func (s *Server) updateAgreement(ctx context.Context, in *updateAgreementInput) (*agreementOutput, error) {
-	ag, err := s.Store.UpdateAgreement(ctx, actorFrom(ctx), in.ID, in.Body.fields())
+	ag, err := s.store.UpdateAgreement(ctx, actorFrom(ctx), in.ID, in.Body.fields())
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
@@ -62,10 +62,10 @@ type agreementsOutput struct {
 }
 
 func (s *Server) clientAgreements(ctx context.Context, in *clientAgreementsInput) (*agreementsOutput, error) {
-	if _, err := s.Store.FindClientByID(ctx, actorFrom(ctx), in.ID); err != nil {
+	if _, err := s.store.FindClientByID(ctx, actorFrom(ctx), in.ID); err != nil {
 		return nil, s.httpError(ctx, err)
 	}
-	list, err := s.Store.FindAgreements(ctx, models.AgreementFilter{ClientID: &in.ID, Status: in.Status})
+	list, err := s.store.FindAgreements(ctx, actorFrom(ctx), models.AgreementFilter{ClientID: &in.ID, Status: in.Status})
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}

@@ -55,7 +55,7 @@ func (s *Server) listAuditEvents(ctx context.Context, in *auditInput) (*auditOut
 	if !in.To.IsZero() {
 		f.To = &in.To
 	}
-	list, more, err := s.Store.FindAuditEvents(ctx, actorFrom(ctx), f)
+	list, more, err := s.store.FindAuditEvents(ctx, actorFrom(ctx), f)
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}

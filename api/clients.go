@@ -76,7 +76,7 @@ type createClientInput struct {
 }
 
 func (s *Server) createClient(ctx context.Context, in *createClientInput) (*clientOutput, error) {
-	c, err := s.Store.CreateClient(ctx, actorFrom(ctx), in.Body.fields())
+	c, err := s.store.CreateClient(ctx, actorFrom(ctx), in.Body.fields())
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
@@ -88,7 +88,7 @@ type idInput struct {
 }
 
 func (s *Server) getClient(ctx context.Context, in *idInput) (*clientOutput, error) {
-	c, err := s.Store.FindClientByID(ctx, actorFrom(ctx), in.ID)
+	c, err := s.store.FindClientByID(ctx, actorFrom(ctx), in.ID)
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
@@ -101,7 +101,7 @@ type updateClientInput struct {
 }
 
 func (s *Server) updateClient(ctx context.Context, in *updateClientInput) (*clientOutput, error) {
-	c, err := s.Store.UpdateClient(ctx, actorFrom(ctx), in.ID, in.Body.fields())
+	c, err := s.store.UpdateClient(ctx, actorFrom(ctx), in.ID, in.Body.fields())
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
@@ -142,7 +142,7 @@ func (s *Server) listClients(ctx context.Context, in *listClientsInput) (*listCl
 	if in.WorkerID != 0 {
 		f.WorkerID = &in.WorkerID
 	}
-	list, more, err := s.Store.FindClients(ctx, actorFrom(ctx), f)
+	list, more, err := s.store.FindClients(ctx, actorFrom(ctx), f)
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"afspraak/models/modelstest"
+
+	"afspraak/models"
 )
 
 // world is two teams: A (admin, supervisor, two workers) and B (supervisor,
@@ -108,7 +110,7 @@ func TestClientFields(t *testing.T) {
 	if consent["sms"] != false || consent["whatsapp"] != true || upd["name"] != "Jan" {
 		t.Fatalf("patch changed the wrong fields: %v", upd)
 	}
-	events, err := e.store.FindConsentEvents(t.Context(), id)
+	events, err := e.store.FindConsentEvents(t.Context(), models.Actor{Role: models.RoleAdmin}, id)
 	if err != nil || len(events) != 3 {
 		t.Fatalf("consent history: %d events (%v), want 3", len(events), err)
 	}

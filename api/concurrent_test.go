@@ -50,12 +50,10 @@ func TestConcurrentWriters(t *testing.T) {
 				})
 			}
 			wg.Wait()
-			counts := rowCounts(t, e.store.DB)
-			var summaries, done int64
-			e.store.DB.Model(&models.Message{}).Where("kind = ?", models.KindAgreementSummary).Count(&summaries)
-			e.store.DB.Model(&models.Session{}).Where("status = ?", models.SessionCompleted).Count(&done)
-			var workerItems int64
-			e.store.DB.Model(&models.AgendaItem{}).Where("source = ?", models.SourceWorker).Count(&workerItems)
+			counts := e.RowCounts(t)
+			summaries := e.Count(t, "SELECT COUNT(*) FROM messages WHERE kind = ?", models.KindAgreementSummary)
+			done := e.Count(t, "SELECT COUNT(*) FROM sessions WHERE status = ?", models.SessionCompleted)
+			workerItems := e.Count(t, "SELECT COUNT(*) FROM agenda_items WHERE source = ?", models.SourceWorker)
 			got := fmt.Sprint(counts["clients"], counts["sessions"], counts["agreements"], workerItems, done, summaries)
 			want := fmt.Sprint(clients.Load(), sessions.Load(), agreements.Load(), items.Load(), completed.Load(), completed.Load())
 			if got != want {

@@ -46,7 +46,7 @@ func (s *Server) httpError(ctx context.Context, err error) error {
 		if errors.Is(err, context.DeadlineExceeded) {
 			return huma.Error503ServiceUnavailable("the request took too long; try again")
 		}
-		s.Logger.ErrorContext(ctx, "internal error", slog.String("request_id", requestIDFrom(ctx)), slog.String("error", err.Error()))
+		s.logger.ErrorContext(ctx, "internal error", slog.String("request_id", requestIDFrom(ctx)), slog.String("error", err.Error()))
 		return huma.Error500InternalServerError("internal error; quote request id " + requestIDFrom(ctx) + " when reporting it")
 	}
 	status, ok := statusByCode[de.Code]
@@ -82,6 +82,6 @@ func (s *Server) fiberErrorHandler(c *fiber.Ctx, err error) error {
 		}
 		return problem(c, fe.Code, detail)
 	}
-	s.Logger.Error("internal error", slog.String("request_id", requestIDFrom(c.UserContext())), slog.String("error", err.Error()))
+	s.logger.Error("internal error", slog.String("request_id", requestIDFrom(c.UserContext())), slog.String("error", err.Error()))
 	return problem(c, http.StatusInternalServerError, "internal error")
 }

@@ -41,7 +41,7 @@ type exportOutput struct {
 }
 
 func (s *Server) exportClient(ctx context.Context, in *idInput) (*exportOutput, error) {
-	x, err := s.Store.ExportClient(ctx, actorFrom(ctx), in.ID)
+	x, err := s.store.ExportClient(ctx, actorFrom(ctx), in.ID)
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}

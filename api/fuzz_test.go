@@ -2,10 +2,8 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"maps"
 	"net/http/httptest"
 	"net/url"
@@ -14,11 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/twilio/twilio-go/client"
-
-	"afspraak/models"
-	"afspraak/models/modelstest"
-	"afspraak/notify"
+	"afspraak/app"
+	"afspraak/app/apptest"
 	"afspraak/notify/twiliofake"
 )
 
@@ -28,30 +23,11 @@ import (
 // own t through withT.
 func newFuzzEnv(f *testing.F) *testEnv {
 	f.Helper()
-	store := modelstest.Store(f, models.DriverSQLite)
-	db := store.DB
-	store.RiskSignals = []string{"evasive", "under_influence"}
-	sqlDB, _ := db.DB()
-	// Discarded: an access log line per input would grow without bound.
-	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	hours, err := notify.NewContactHours("Europe/Amsterdam", []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, "00:00", "24:00")
-	if err != nil {
-		f.Fatal(err)
-	}
-	if err := notify.MigrateQueue(context.Background(), sqlDB, models.DriverSQLite); err != nil {
-		f.Fatal(err)
-	}
-	queue, err := notify.NewQueue(sqlDB, notify.QueueConfig{Driver: models.DriverSQLite, Logger: logger})
-	if err != nil {
-		f.Fatal(err)
-	}
-	composer := notify.Composer{Hours: hours, CrisisNumber: "113"}
-	disp := &notify.Dispatcher{Store: store, Queue: queue, Sender: notify.DryRunSender{Logger: logger},
-		Composer: composer, PublicBaseURL: publicBase, Logger: logger}
-	v := client.NewRequestValidator(fakeToken)
-	srv := &Server{Store: store, DB: sqlDB, Logger: logger, Composer: composer, Notifier: disp,
-		Validator: &v, PublicBaseURL: publicBase}
-	return &testEnv{srv: srv, app: srv.App(), store: store, logs: &syncBuffer{}}
+	// Twilio is configured (webhooks are signature-checked) but no job runs;
+	// the log is discarded: an access log line per input would grow without
+	// bound.
+	return newEnvWith(f, apptest.Options{Twilio: true, DiscardLogs: true,
+		Config: func(c *app.Config) { c.Sessions.RiskSignals = []string{"evasive", "under_influence"} }})
 }
 
 // withT returns the environment for one fuzz input.
@@ -83,14 +59,14 @@ func FuzzWriteBodies(f *testing.F) {
 			fx = newWriteFixture(t, e)
 		}
 		op := writeOps[int(opIndex)%len(writeOps)]
-		before := rowCounts(t, e.store.DB)
+		before := e.RowCounts(t)
 		r := e.do(op.method, op.path(fx), op.token(fx), body)
 		checkAnswer(t, op.name, r)
 		switch {
 		case r.Status < 300 && !utf8.Valid(body):
 			t.Fatalf("%s: a body that is not UTF-8 was accepted: %s", op.name, r.Body)
 		case r.Status >= 400:
-			if after := rowCounts(t, e.store.DB); !maps.Equal(before, after) {
+			if after := e.RowCounts(t); !maps.Equal(before, after) {
 				t.Fatalf("%s: status %d but rows changed: %v → %v", op.name, r.Status, before, after)
 			}
 		case closingOps[op.name]:
@@ -158,12 +134,12 @@ func FuzzTwilioWebhook(f *testing.F) {
 		}
 		correct := ""
 		if form, err := url.ParseQuery(string(body)); err == nil {
-			correct = twiliofake.Signature(fakeToken, publicBase+path, form)
+			correct = twiliofake.Signature(apptest.FakeToken, publicBase+path, form)
 		}
 		if sign {
 			sig = correct
 		}
-		before, mutable := rowCounts(t, e.store.DB), dbDump(t, e.store.DB, "messages", "clients", "agreements")
+		before, mutable := e.RowCounts(t), e.Dump(t, "messages", "clients", "agreements")
 		r := postSigned(t, e, path, body, sig)
 		checkAnswer(t, path, r)
 		if sig != "" && sig == correct {
@@ -175,7 +151,7 @@ func FuzzTwilioWebhook(f *testing.F) {
 		if r.Status != 403 {
 			t.Fatalf("signature %q: status %d, want 403: %s", sig, r.Status, r.Body)
 		}
-		if !maps.Equal(before, rowCounts(t, e.store.DB)) || mutable != dbDump(t, e.store.DB, "messages", "clients", "agreements") {
+		if !maps.Equal(before, e.RowCounts(t)) || mutable != e.Dump(t, "messages", "clients", "agreements") {
 			t.Fatal("a refused callback changed the database")
 		}
 	})

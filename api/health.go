@@ -15,7 +15,7 @@ func healthz(c *fiber.Ctx) error {
 func (s *Server) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
-	if err := s.DB.PingContext(ctx); err != nil {
+	if err := s.app.Ping(ctx); err != nil {
 		return problem(c, fiber.StatusServiceUnavailable, "the database does not answer")
 	}
 	return c.JSON(fiber.Map{"status": "ready"})

@@ -5,81 +5,59 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
 
+	"afspraak/app"
+	"afspraak/app/apptest"
 	"afspraak/models"
-	"afspraak/models/modelstest"
-	"afspraak/notify"
 )
 
-// testEnv is a server on a fresh database with a log buffer.
+// testEnv is the API of a service built as serve builds it (apptest), on a
+// fresh database; jobs are queued but none runs.
 type testEnv struct {
-	t     *testing.T
+	*apptest.Env
+	t     testing.TB
 	srv   *Server
 	app   *fiber.App
 	store *models.Store
-	logs  *syncBuffer
+	logs  *apptest.SyncBuffer
 }
-
-// syncBuffer is a log buffer safe for the server's and the queue's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func (b *syncBuffer) Bytes() []byte { return []byte(b.String()) }
 
 func newTestEnv(t *testing.T, driver string) *testEnv {
 	t.Helper()
-	store := modelstest.Store(t, driver)
-	db := store.DB
-	store.Policy = models.PolicyRules{HighRiskMaxRemote: 1, MediumRiskMaxRemote: 3, StartPhaseFaceToFace: 2, RiskSignalFaceToFace: true}
-	store.RiskSignals = []string{"cannot_assess_emotion", "third_party_present", "under_influence", "evasive",
-		"threat_or_escalation", "technical_problems"}
-	sqlDB, _ := db.DB()
-	logs := &syncBuffer{}
-	hours, err := notify.NewContactHours("Europe/Amsterdam", []string{"mon", "tue", "wed", "thu", "fri"}, "08:00", "20:00")
-	if err != nil {
-		t.Fatal(err)
-	}
-	logger := slog.New(slog.NewJSONHandler(logs, nil))
-	if err := notify.MigrateQueue(context.Background(), sqlDB, driver); err != nil {
-		t.Fatal(err)
-	}
-	// An insert-only queue: messages are queued but no job runs.
-	queue, err := notify.NewQueue(sqlDB, notify.QueueConfig{Driver: driver, Logger: logger})
-	if err != nil {
-		t.Fatal(err)
-	}
-	composer := notify.Composer{Hours: hours, CrisisNumber: "113"}
-	disp := &notify.Dispatcher{Store: store, Queue: queue, Sender: notify.DryRunSender{Logger: logger},
-		Composer: composer, PublicBaseURL: "https://afspraak.example.org", Logger: logger}
-	srv := &Server{Store: store, DB: sqlDB, Logger: logger, Composer: composer, Notifier: disp}
-	return &testEnv{t: t, srv: srv, app: srv.App(), store: store, logs: logs}
+	return newEnvWith(t, apptest.Options{Driver: driver})
 }
 
-// setContentSIDs configures approved WhatsApp templates.
+// newEnvWith is newTestEnv with the service's options; reminders are off
+// unless the options' Config sets offsets.
+func newEnvWith(t testing.TB, o apptest.Options) *testEnv {
+	t.Helper()
+	adjust := o.Config
+	o.Config = func(c *app.Config) {
+		c.Notify.ReminderOffsets = nil
+		if adjust != nil {
+			adjust(c)
+		}
+	}
+	env := apptest.New(t, o)
+	srv := New(env.App)
+	return &testEnv{Env: env, t: t, srv: srv, app: srv.App(), store: env.Store, logs: env.Logs}
+}
+
+// setContentSIDs approves WhatsApp templates from now on, for previews and
+// sends alike.
 func (e *testEnv) setContentSIDs(sids map[string]map[string]string) {
-	e.srv.Composer.ContentSIDs = sids
+	e.App.Composer.ContentSIDs = sids
+	e.App.Dispatcher.Composer.ContentSIDs = sids
+}
+
+// withContentSIDs is an Options.Config that approves WhatsApp templates.
+func withContentSIDs(sids map[string]map[string]string) func(*app.Config) {
+	return func(c *app.Config) { c.Twilio.ContentSIDs = sids }
 }
 
 // user creates a user and returns it with its token.
@@ -95,16 +73,7 @@ func (e *testEnv) user(name, role, team string) (models.User, string) {
 
 // listen serves the app on a loopback port (for what app.Test cannot do, such
 // as bodies over the limit) and returns its base URL.
-func (e *testEnv) listen() string {
-	e.t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	go func() { _ = e.app.Listener(ln) }()
-	e.t.Cleanup(func() { _ = e.app.Shutdown() })
-	return "http://" + ln.Addr().String()
-}
+func (e *testEnv) listen() string { return e.Listen(e.app) }
 
 // response is a decoded answer.
 type response struct {
@@ -113,7 +82,7 @@ type response struct {
 	Body   []byte
 }
 
-func (r response) json(t *testing.T) map[string]any {
+func (r response) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.Body, &m); err != nil {
@@ -165,7 +134,7 @@ func (e *testEnv) doHeader(method, path, token string, body any, headers map[str
 }
 
 // must fails the test unless the status matches.
-func (r response) must(t *testing.T, status int) response {
+func (r response) must(t testing.TB, status int) response {
 	t.Helper()
 	if r.Status != status {
 		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
@@ -173,7 +142,7 @@ func (r response) must(t *testing.T, status int) response {
 	return r
 }
 
-func (r response) id(t *testing.T) int64 {
+func (r response) id(t testing.TB) int64 {
 	t.Helper()
 	v, ok := r.json(t)["id"].(float64)
 	if !ok {

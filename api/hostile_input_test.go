@@ -7,8 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twilio/twilio-go/client"
-
+	"afspraak/app/apptest"
 	"afspraak/models/modelstest"
 	"afspraak/notify/twiliofake"
 )
@@ -51,7 +50,7 @@ func TestHostileQueriesAndHeaders(t *testing.T) {
 			for _, c := range cases {
 				t.Run(c.name, func(t *testing.T) {
 					e := e.withT(t)
-					before := dbDump(t, e.store.DB)
+					before := e.Dump(t)
 					method, who, body, headers := "GET", sup, any(nil), map[string]string{}
 					if c.key != "" {
 						method, who, body = "POST", tok, map[string]any{"send_summary": true}
@@ -62,7 +61,7 @@ func TestHostileQueriesAndHeaders(t *testing.T) {
 					if r.Status < 400 {
 						t.Fatalf("status %d, want 4xx: %s", r.Status, r.Body)
 					}
-					if dbDump(t, e.store.DB) != before {
+					if e.Dump(t) != before {
 						t.Fatal("a refused request changed the database")
 					}
 				})
@@ -77,9 +76,7 @@ func TestHostileQueriesAndHeaders(t *testing.T) {
 func TestSignedWebhookOddText(t *testing.T) {
 	for _, driver := range modelstest.Drivers() {
 		t.Run(driver, func(t *testing.T) {
-			e := newTestEnv(t, driver)
-			v := client.NewRequestValidator(fakeToken)
-			e.srv.Validator, e.srv.PublicBaseURL = &v, publicBase
+			e := newEnvWith(t, apptest.Options{Driver: driver, Twilio: true}) // webhooks are signature-checked
 			fx := newWebhookFixture(t, e)
 			status := fmt.Sprintf("/webhooks/twilio/status?message_id=%d", fx.message)
 			inbound := "/webhooks/twilio/inbound"
@@ -99,20 +96,20 @@ func TestSignedWebhookOddText(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					before := dbDump(t, e.store.DB)
-					r := postSigned(t, e, c.path, []byte(c.body), twiliofake.Signature(fakeToken, publicBase+c.path, form))
+					before := e.Dump(t)
+					r := postSigned(t, e, c.path, []byte(c.body), twiliofake.Signature(apptest.FakeToken, publicBase+c.path, form))
 					checkAnswer(t, c.path, r)
 					if r.Status != 400 {
 						t.Fatalf("status %d, want 400: %s", r.Status, r.Body)
 					}
-					if dbDump(t, e.store.DB) != before {
+					if e.Dump(t) != before {
 						t.Fatal("a refused callback changed the database")
 					}
 				})
 			}
 			body := "MessageSid=SM7&From=whatsapp%3A%2B31612345678&Body=Dank+je+%F0%9F%91%8D"
 			form, _ := url.ParseQuery(body)
-			r := postSigned(t, e, inbound, []byte(body), twiliofake.Signature(fakeToken, publicBase+inbound, form))
+			r := postSigned(t, e, inbound, []byte(body), twiliofake.Signature(apptest.FakeToken, publicBase+inbound, form))
 			if r.Status != 200 {
 				t.Fatalf("a plain reply with an emoji: status %d: %s", r.Status, r.Body)
 			}

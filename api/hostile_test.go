@@ -64,7 +64,7 @@ func TestHostilePayloads(t *testing.T) {
 func hostilePayloads(t *testing.T, driver string) {
 	e := newTestEnv(t, driver)
 	fx := newWriteFixture(t, e)
-	state := dbDump(t, e.store.DB)
+	state := e.Dump(t)
 	for _, c := range hostileCases() {
 		if c.decoder && driver != models.DriverSQLite {
 			continue
@@ -79,7 +79,7 @@ func hostilePayloads(t *testing.T, driver string) {
 					if closingOps[c.op.name] {
 						fx.refresh(t, e)
 					}
-					state = dbDump(t, e.store.DB)
+					state = e.Dump(t)
 				}()
 			}
 			switch {
@@ -92,14 +92,14 @@ func hostilePayloads(t *testing.T, driver string) {
 					t.Fatalf("%s answered as %q, sent %q", c.leaf, got, c.value)
 				}
 			case r.Status >= 400:
-				if after := dbDump(t, e.store.DB); after != state {
+				if after := e.Dump(t); after != state {
 					state = after
 					t.Fatalf("status %d but the database changed", r.Status)
 				}
 			}
 		})
 	}
-	if n := rowCounts(t, e.store.DB)["clients"]; n < 1 {
+	if n := e.RowCounts(t)["clients"]; n < 1 {
 		t.Fatalf("clients table has %d rows", n)
 	}
 }

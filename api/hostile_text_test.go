@@ -39,7 +39,7 @@ func TestHostileTextStoredVerbatim(t *testing.T) {
 					t.Errorf("WhatsApp variables do not carry %q literally: %v", v, vars)
 				}
 			}
-			counts := rowCounts(t, e.store.DB)
+			counts := e.RowCounts(t)
 			if counts["clients"] != int64(len(hostileText)) || counts["sessions"] != int64(len(hostileText)) {
 				t.Fatalf("tables after the injections: %v", counts)
 			}
@@ -95,7 +95,7 @@ func TestCompressedBodies(t *testing.T) {
 	}
 	fmt.Fprint(zw, `","phone":"0612345678"}`)
 	_ = zw.Close()
-	before := dbDump(t, e.store.DB)
+	before := e.Dump(t)
 	for name, enc := range map[string][]string{"gzip": {"gzip"}, "upper case": {"GZIP"}, "list": {"identity, gzip"},
 		"second header": {"identity", "gzip"}, "deflate": {"deflate"}, "br": {"br"}} {
 		t.Run(name, func(t *testing.T) {
@@ -117,7 +117,7 @@ func TestCompressedBodies(t *testing.T) {
 			}
 		})
 	}
-	if dbDump(t, e.store.DB) != before {
+	if e.Dump(t) != before {
 		t.Fatal("a refused body changed the database")
 	}
 	e.doHeader("POST", "/api/v1/clients", tok, `{"name":"Jan","phone":"0612345678"}`,

@@ -137,7 +137,7 @@ func TestNoShowSweep(t *testing.T) {
 		t.Run(driver, func(t *testing.T) {
 			m := newMsgEnv(t, driver, msgOpts{})
 			clk := &clock{}
-			m.store.Now = clk.now
+			m.Clock.Set(clk.now)
 			cid := newClient(t, m.testEnv, m.tok, nil)
 			at := time.Now().Add(10 * time.Minute)
 			byClient, byWorker := planAt(t, m, cid, at, "client"), planAt(t, m, cid, at, "worker")
@@ -187,7 +187,7 @@ func TestRetentionPurgesBodies(t *testing.T) {
 			m.disp.Composer.ContentSIDs = map[string]map[string]string{
 				models.KindAgreementSummary: {"nl": "HX0123456789abcdef0123456789abcdef"}}
 			clk := &clock{}
-			m.store.Now = clk.now
+			m.Clock.Set(clk.now)
 			wa := newClient(t, m.testEnv, m.tok, nil) // WhatsApp: a content template with variables
 			sms := newClient(t, m.testEnv, m.tok, map[string]any{"phone": "+31612347100",
 				"consent": map[string]any{"whatsapp": false, "sms": true}}) // SMS: a body
@@ -212,7 +212,7 @@ func TestRetentionPurgesBodies(t *testing.T) {
 			events := map[int64]int{}
 			for _, id := range []int64{oldWA, oldSMS, newWA, newSMS} {
 				before[id] = m.message(t, id)
-				evs, _ := m.store.FindMessageEvents(ctx, id)
+				evs, _ := m.store.FindMessageEvents(ctx, models.Actor{Role: models.RoleAdmin}, id)
 				events[id] = len(evs)
 			}
 			if len(before[oldWA].ContentVariables) == 0 || before[oldSMS].Body == nil {
@@ -224,7 +224,7 @@ func TestRetentionPurgesBodies(t *testing.T) {
 			for id, was := range before {
 				old := id == oldWA || id == oldSMS
 				msg := m.message(t, id)
-				evs, _ := m.store.FindMessageEvents(ctx, id)
+				evs, _ := m.store.FindMessageEvents(ctx, models.Actor{Role: models.RoleAdmin}, id)
 				if purged := msg.Body == nil && len(msg.ContentVariables) == 0 && msg.BodyPurgedAt != nil; purged != old {
 					t.Errorf("message %d (old %v): purged %v", id, old, purged)
 				}
@@ -233,7 +233,7 @@ func TestRetentionPurgesBodies(t *testing.T) {
 					t.Errorf("message %d: metadata changed by the purge", id)
 				}
 			}
-			replies, _ := m.store.FindInbound(ctx, wa, 10)
+			replies, _ := m.store.FindInbound(ctx, models.Actor{Role: models.RoleAdmin}, wa, 10)
 			if len(replies) != 2 || replies[0].Body == nil || *replies[0].Body != "Een nieuwe vraag" ||
 				replies[1].Body != nil || replies[1].BodyPurgedAt == nil || replies[1].ReceivedAt.IsZero() {
 				t.Fatalf("replies after the purge: %+v", replies)
@@ -249,7 +249,6 @@ func TestRetentionPurgesBodies(t *testing.T) {
 // completion to provider.
 func TestMessageMetrics(t *testing.T) {
 	m := newMsgEnv(t, "sqlite", msgOpts{})
-	m.disp.Metrics = notify.NewMetrics(m.srv.Registry())
 	cid := newClient(t, m.testEnv, m.tok, nil)
 	id := summaryID(t, m.completeWith(t, cid, "", "x"))
 	waitFor(t, "the send", func() bool { return m.message(t, id).TwilioSID != nil })

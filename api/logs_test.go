@@ -15,7 +15,6 @@ import (
 // fallback, callbacks, replies — and greps everything logged for what it used.
 func TestLogsHoldNoPersonalData(t *testing.T) {
 	m := newMsgEnv(t, "sqlite", msgOpts{})
-	m.srv.throttle.sleep = func(time.Duration) {}
 	secrets := []string{m.tok, "Wilhelmina Geheimnaam", "+31612345678", "0612345678", "612345678",
 		"Meld je dinsdag bij het UWV", "Ik heb hoofdpijn en blijf thuis", "Notitie over het gesprek"}
 	cid := m.do("POST", "/api/v1/clients", m.tok, map[string]any{"name": "Wilhelmina Geheimnaam", "phone": "06 12345678",

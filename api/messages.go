@@ -70,7 +70,7 @@ func (s *Server) listMessages(ctx context.Context, in *listMessagesInput) (*list
 	if in.SessionID != 0 {
 		f.SessionID = &in.SessionID
 	}
-	list, more, err := s.Store.FindMessages(ctx, actorFrom(ctx), f)
+	list, more, err := s.store.FindMessages(ctx, actorFrom(ctx), f)
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
@@ -88,11 +88,11 @@ type messageOutput struct {
 }
 
 func (s *Server) getMessage(ctx context.Context, in *idInput) (*messageOutput, error) {
-	m, err := s.Store.FindMessageByID(ctx, actorFrom(ctx), in.ID)
+	m, err := s.store.FindMessageByID(ctx, actorFrom(ctx), in.ID)
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
-	events, err := s.Store.FindMessageEvents(ctx, m.ID)
+	events, err := s.store.FindMessageEvents(ctx, actorFrom(ctx), m.ID)
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}

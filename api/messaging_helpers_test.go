@@ -3,26 +3,24 @@ package api
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"testing"
 	"time"
 
-	"github.com/twilio/twilio-go/client"
-
+	"afspraak/app"
+	"afspraak/app/apptest"
 	"afspraak/models"
 	"afspraak/notify"
 	"afspraak/notify/twiliofake"
 )
 
 const (
-	fakeSID     = "AC0123456789abcdef0123456789abcdef"
-	fakeToken   = "0123456789abcdef0123456789abcdef"
-	publicBase  = "https://afspraak.example.org"
+	publicBase  = apptest.PublicBase
 	clientPhone = "+31612345678"
 )
 
-// msgEnv is a server with the whole messaging pipeline: a River queue on the
-// test database and the real twilio-go client against a fake Twilio.
+// msgEnv is a server with the whole messaging pipeline running: a River queue
+// on the test database and the real twilio-go client against a fake Twilio
+// (or the dry-run sender).
 type msgEnv struct {
 	*testEnv
 	fake *twiliofake.Server
@@ -33,63 +31,28 @@ type msgEnv struct {
 
 type msgOpts struct {
 	dryRun    bool
-	now       func() time.Time // contact-hours clock
-	offsets   []time.Duration
-	hoursDays []string
+	now       func() time.Time // the service's clock
+	offsets   []time.Duration  // reminders; none by default
+	hoursDays []string         // contact hours 08:00-20:00 on these days; default around the clock
 }
 
 func newMsgEnv(t *testing.T, driver string, o msgOpts) *msgEnv {
 	t.Helper()
-	t.Setenv("TWILIO_EDGE", "")
-	t.Setenv("TWILIO_REGION", "")
-	e := newTestEnv(t, driver)
-	sqlDB, _ := e.store.DB.DB()
-	days := o.hoursDays
-	if days == nil {
-		days = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
-	}
-	hours, err := notify.NewContactHours("Europe/Amsterdam", days, "00:00", "24:00")
-	if err != nil {
-		t.Fatal(err)
-	}
+	opts := apptest.Options{Driver: driver, Twilio: !o.dryRun, Start: true,
+		Config: func(c *app.Config) { c.Notify.ReminderOffsets = o.offsets }}
 	if o.hoursDays != nil {
-		hours, _ = notify.NewContactHours("Europe/Amsterdam", days, "08:00", "20:00")
+		opts.Hours = &app.ContactHoursConfig{Timezone: "Europe/Amsterdam", Days: o.hoursDays, Start: "08:00", End: "20:00"}
 	}
-	m := &msgEnv{testEnv: e, fake: twiliofake.New(fakeSID, fakeToken)}
-	t.Cleanup(m.fake.Close)
-	logger := slog.New(slog.NewJSONHandler(e.logs, nil))
-	m.disp = &notify.Dispatcher{Store: e.store, Composer: notify.Composer{Hours: hours, CrisisNumber: "113"},
-		PublicBaseURL: publicBase, Logger: logger, Now: o.now, ReminderOffsets: o.offsets, NoShowGrace: 15 * time.Minute,
-		RetentionDays: 90}
-	if o.dryRun {
-		m.disp.Sender = notify.DryRunSender{Logger: logger}
-	} else {
-		ts, err := notify.NewTwilioSender(notify.TwilioConfig{AccountSID: fakeSID, AuthToken: fakeToken,
-			APIBaseURL: m.fake.URL(), SMSFrom: "+3197010000000", WhatsAppFrom: "+14155238886", Timeout: 2 * time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m.disp.Sender, m.disp.Finder = ts, ts
+	e := newEnvWith(t, opts)
+	if o.now != nil {
+		e.Clock.Set(o.now)
 	}
-	q, err := notify.NewQueue(sqlDB, notify.QueueConfig{Driver: driver, Workers: m.disp.Workers(), Logger: logger,
-		JobTimeout: 5 * time.Second, RescueAfter: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
+	m := &msgEnv{testEnv: e, fake: e.Fake, disp: e.App.Dispatcher}
+	if o.dryRun { // a fake nothing talks to, to prove that nothing reached it
+		m.fake = twiliofake.New(apptest.FakeSID, apptest.FakeToken)
+		t.Cleanup(m.fake.Close)
 	}
-	m.disp.Queue = q
-	e.store.OnSessionPlanned = m.disp.ScheduleRemindersTx
-	v := client.NewRequestValidator(fakeToken)
-	e.srv.Notifier, e.srv.Validator, e.srv.PublicBaseURL, e.srv.Composer = m.disp, &v, publicBase, m.disp.Composer
 	m.base = e.listen()
-	m.fake.RouteCallbacks(publicBase, m.base)
-	if err := q.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = q.Stop(ctx)
-	})
 	_, m.tok = e.user("worker", "worker", "A")
 	return m
 }

@@ -9,8 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"gorm.io/gorm"
-
+	"afspraak/app/apptest"
 	"afspraak/models"
 	"afspraak/models/modelstest"
 	"afspraak/notify/twiliofake"
@@ -43,7 +42,7 @@ func TestSummaryDeliveredReadAndAcknowledged(t *testing.T) {
 			if msg.Status != "read" || msg.DeliveredAt == nil || msg.ReadAt == nil {
 				t.Fatalf("after callbacks: status %s", msg.Status)
 			}
-			events, _ := m.store.FindMessageEvents(ctx, id)
+			events, _ := m.store.FindMessageEvents(ctx, models.Actor{Role: models.RoleAdmin}, id)
 			count := map[string]int{}
 			for _, ev := range events {
 				if ev.Source == "callback" {
@@ -78,9 +77,9 @@ func TestWebhookSignatures(t *testing.T) {
 	}{
 		{"no signature", ""},
 		{"forged", "AAAAAAAAAAAAAAAAAAAAAAAAAAA="},
-		{"signed over the local URL instead of the public one", twiliofake.Signature(fakeToken, m.base+path, form)},
+		{"signed over the local URL instead of the public one", twiliofake.Signature(apptest.FakeToken, m.base+path, form)},
 		{"signed with another token", twiliofake.Signature("ffffffffffffffffffffffffffffffff", publicBase+path, form)},
-		{"signed over other parameters", twiliofake.Signature(fakeToken, publicBase+path, url.Values{"MessageStatus": {"failed"}})},
+		{"signed over other parameters", twiliofake.Signature(apptest.FakeToken, publicBase+path, url.Values{"MessageStatus": {"failed"}})},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -102,7 +101,7 @@ func TestWebhookSignatures(t *testing.T) {
 	if st := m.message(t, id).Status; st == "failed" {
 		t.Fatal("an unsigned callback changed the message")
 	}
-	if n, _ := m.store.FindMessageEvents(context.Background(), id); len(n) != 1 {
+	if n, _ := m.store.FindMessageEvents(context.Background(), models.Actor{Role: models.RoleAdmin}, id); len(n) != 1 {
 		t.Fatalf("unsigned callbacks were stored: %d events", len(n))
 	}
 }
@@ -126,11 +125,11 @@ func TestReplyKeywords(t *testing.T) {
 		t.Fatalf("START on WhatsApp: %v", c)
 	}
 	m.inbound(t, "whatsapp:"+clientPhone, "Ik kan dinsdag niet, kan het woensdag?")
-	replies, _ := m.store.FindInbound(context.Background(), cid, 10)
+	replies, _ := m.store.FindInbound(context.Background(), models.Actor{Role: models.RoleAdmin}, cid, 10)
 	if len(replies) != 4 || replies[0].Body == nil || !strings.Contains(*replies[0].Body, "woensdag") || replies[1].Body != nil {
 		t.Fatalf("replies: %d, latest body kept, keyword bodies not", len(replies))
 	}
-	events, _ := m.store.FindConsentEvents(context.Background(), cid)
+	events, _ := m.store.FindConsentEvents(context.Background(), models.Actor{Role: models.RoleAdmin}, cid)
 	if len(events) != 5 { // two grants at creation, two withdrawals, one restore
 		t.Fatalf("consent history has %d events", len(events))
 	}
@@ -225,18 +224,12 @@ func TestCrashBetweenAcceptAndCommit(t *testing.T) {
 	m := newMsgEnv(t, "sqlite", msgOpts{})
 	cid := newClient(t, m.testEnv, m.tok, nil)
 	ctx := context.Background()
-	var msg models.Message
-	err := m.store.DB.Transaction(func(tx *gorm.DB) error {
-		body := "Hallo, dit hebben we afgesproken"
-		msg = models.Message{ClientID: cid, Kind: models.KindAgreementSummary, Channel: "whatsapp", Recipient: clientPhone,
-			Body: &body, Status: models.MessageSending, Attempts: 1}
-		now := time.Now().UTC()
-		msg.FirstAttemptAt = &now
-		return m.store.CreateMessageTx(tx, &msg)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	body := "Hallo, dit hebben we afgesproken"
+	msg := models.Message{ClientID: cid, Kind: models.KindAgreementSummary, Channel: "whatsapp", Recipient: clientPhone,
+		Body: &body, Status: models.MessageSending, Attempts: 1}
+	now := time.Now().UTC()
+	msg.FirstAttemptAt = &now
+	m.CreateMessage(&msg)
 	// What the dead process had sent before it died:
 	if _, err := m.disp.Sender.Send(ctx, m.disp.OutboundOf(msg)); err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"afspraak/app"
 	"afspraak/models"
 )
 
@@ -56,7 +58,7 @@ func (s *Server) requestContext(c *fiber.Ctx) error {
 		id = hex.EncodeToString(b)
 	}
 	c.Set("X-Request-ID", id)
-	ctx, cancel := context.WithTimeout(models.WithRequestID(context.Background(), id), s.RequestTimeout)
+	ctx, cancel := context.WithTimeout(models.WithRequestID(context.Background(), id), s.requestTimeout)
 	defer cancel()
 	c.SetUserContext(ctx)
 	return c.Next()
@@ -94,7 +96,7 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	if u := userFrom(c.UserContext()); u.ID != 0 {
 		attrs = append(attrs, slog.Int64("user_id", u.ID))
 	}
-	s.Logger.LogAttrs(c.UserContext(), slog.LevelInfo, "request", attrs...)
+	s.logger.LogAttrs(c.UserContext(), slog.LevelInfo, "request", attrs...)
 	s.metrics.observe(c.Method(), route, strconv.Itoa(status), time.Since(start))
 	return nil
 }
@@ -102,27 +104,22 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 // authenticate resolves the bearer token of every /api request. An address
 // that keeps failing is slowed down and then answered 429.
 func (s *Server) authenticate(c *fiber.Ctx) error {
-	if blocked, wait := s.throttle.blocked(c.IP()); blocked {
-		c.Set(fiber.HeaderRetryAfter, retryAfter(wait))
-		return problem(c, fiber.StatusTooManyRequests, "too many failed sign-ins from this address; try again later")
-	}
 	h := c.Get(fiber.HeaderAuthorization)
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok || strings.TrimSpace(token) == "" {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="afspraak"`)
 		return problem(c, fiber.StatusUnauthorized, "send your personal token as: Authorization: Bearer <token>")
 	}
-	u, err := s.Store.FindUserByToken(c.UserContext(), strings.TrimSpace(token))
-	if err != nil {
-		if models.ErrorCode(err) == models.EUNAUTH {
-			s.throttle.failed(c.IP())
-			if aerr := s.Store.RecordAudit(c.UserContext(), models.Actor{Role: "anonymous"},
-				models.Audit{Action: "login_failed", Entity: "token"}); aerr != nil {
-				return aerr
-			}
-			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="afspraak", error="invalid_token"`)
-			return problem(c, fiber.StatusUnauthorized, "the token is unknown or has been revoked; ask an admin for a new one")
-		}
+	u, err := s.app.SignIn(c.UserContext(), token, c.IP(), app.DoorAPI)
+	var throttled *app.ThrottledError
+	switch {
+	case errors.As(err, &throttled):
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(throttled.RetryAfter.Seconds())+1))
+		return problem(c, fiber.StatusTooManyRequests, "too many failed sign-ins from this address; try again later")
+	case models.ErrorCode(err) == models.EUNAUTH:
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="afspraak", error="invalid_token"`)
+		return problem(c, fiber.StatusUnauthorized, "the token is unknown or has been revoked; ask an admin for a new one")
+	case err != nil:
 		return err
 	}
 	c.SetUserContext(context.WithValue(c.UserContext(), userKey, u))

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"afspraak/app/apptest"
 )
 
 func TestSummaryPreview(t *testing.T) {
@@ -55,9 +57,8 @@ func TestSummaryPreview(t *testing.T) {
 }
 
 func TestSummaryPreviewContentTemplate(t *testing.T) {
-	e := newTestEnv(t, "sqlite")
+	e := newEnvWith(t, apptest.Options{Config: withContentSIDs(map[string]map[string]string{"agreement_summary": {"nl": "HX0123456789abcdef0123456789abcdef"}})})
 	_, tok := e.user("w", "worker", "A")
-	e.setContentSIDs(map[string]map[string]string{"agreement_summary": {"nl": "HX0123456789abcdef0123456789abcdef"}})
 	cid := newClient(t, e, tok, nil)
 	sid := num(plan(t, e, tok, cid, time.Now().Add(time.Hour), "video", "begeleiding"), "id")
 	e.do("POST", fmt.Sprintf("/api/v1/sessions/%d/agreements", sid), tok, map[string]any{"text": "Eerste afspraak"}).must(t, 201)

@@ -2,15 +2,15 @@ package api
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"io"
-	"strconv"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/gofiber/fiber/v2"
 
+	"afspraak/app"
 	"afspraak/models"
 )
 
@@ -40,6 +40,8 @@ type ReportResponse struct {
 	SummarySLAHours int                 `json:"summary_sla_hours"`
 	Rows            []ReportRowResponse `json:"rows"`
 	Totals          ReportRowResponse   `json:"totals"`
+
+	report models.Report // what the CSV is written from
 }
 
 func toReportRow(r models.ReportRow) ReportRowResponse {
@@ -67,51 +69,37 @@ type reportOutput struct {
 }
 
 func (s *Server) followUpReport(ctx context.Context, in *reportInput) (*reportOutput, error) {
-	loc := s.Composer.Hours.Location()
-	now := time.Now().In(loc)
-	from, err := parseDay("from", in.From, time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc), loc)
+	p, err := s.app.ReportPeriod(in.From, in.To)
 	if err != nil {
-		return nil, err
+		return nil, s.queryError(ctx, err)
 	}
-	to, err := parseDay("to", in.To, time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc), loc)
-	if err != nil {
-		return nil, err
+	v := app.ReportView{Via: app.DoorAPI, Format: "json"}
+	if in.Format == "csv" {
+		v.Format = "csv"
 	}
-	if to.Before(from) {
-		return nil, huma.Error422UnprocessableEntity("to lies before from", &huma.ErrorDetail{Location: "query.to", Message: "to lies before from"})
-	}
-	f := models.ReportFilter{From: from, To: to.AddDate(0, 0, 1), SLA: time.Duration(s.SummarySLAHours) * time.Hour}
 	if in.WorkerID != 0 {
-		f.WorkerID = &in.WorkerID
+		v.WorkerID = &in.WorkerID
 	}
-	a := actorFrom(ctx)
-	rep, err := s.Store.FollowUpReport(ctx, a, f)
+	rep, err := s.app.FollowUpReport(ctx, actorFrom(ctx), p, v)
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
-	audit := models.Audit{Action: "report_view", Entity: "report", Changes: map[string]any{"report": "follow_up",
-		"from": from.Format(time.DateOnly), "to": to.Format(time.DateOnly), "worker_id": in.WorkerID}}
-	if err := s.Store.RecordAudit(ctx, a, audit); err != nil {
-		return nil, s.httpError(ctx, err)
-	}
-	out := &ReportResponse{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly), TimeZone: loc.String(),
-		SummarySLAHours: s.SummarySLAHours, Rows: make([]ReportRowResponse, 0, len(rep.Rows)), Totals: toReportRow(rep.Totals)}
+	out := &ReportResponse{From: p.From.Format(time.DateOnly), To: p.To.Format(time.DateOnly), TimeZone: s.app.Location().String(),
+		SummarySLAHours: int(s.app.SummarySLA().Hours()), Rows: make([]ReportRowResponse, 0, len(rep.Rows)),
+		Totals: toReportRow(rep.Totals), report: rep}
 	for _, r := range rep.Rows {
 		out.Rows = append(out.Rows, toReportRow(r))
 	}
 	return &reportOutput{Body: out}, nil
 }
 
-func parseDay(field, v string, def time.Time, loc *time.Location) (time.Time, error) {
-	if v == "" {
-		return def, nil
+// queryError is httpError for a query parameter at fault.
+func (s *Server) queryError(ctx context.Context, err error) error {
+	var de *models.Error
+	if errors.As(err, &de) && de.Field != "" {
+		return huma.Error422UnprocessableEntity(de.Message, &huma.ErrorDetail{Location: "query." + de.Field, Message: de.Message})
 	}
-	t, err := time.ParseInLocation(time.DateOnly, v, loc)
-	if err != nil {
-		msg := field + " must be a date such as 2026-03-31"
-		return t, huma.Error422UnprocessableEntity(msg, &huma.ErrorDetail{Location: "query." + field, Message: msg})
-	}
-	return t, nil
+	return s.httpError(ctx, err)
 }
 
 // csvFormat renders the report as CSV with a header row; anything else (an
@@ -122,53 +110,9 @@ var csvFormat = huma.Format{
 		if !ok {
 			return json.NewEncoder(w).Encode(v)
 		}
-		return writeReportCSV(w, rep)
+		return app.WriteReportCSV(w, rep.report)
 	},
 	Unmarshal: json.Unmarshal,
-}
-
-var reportColumns = []string{"worker_id", "worker_name", "sessions_completed", "summaries_sent", "summaries_within_sla",
-	"summaries_delivered", "summaries_acknowledged", "summaries_failed", "median_minutes_to_send", "no_shows",
-	"policy_overrides", "risk_signals", "remote_share", "after_hours_replies"}
-
-// WriteReportCSV writes a follow-up report as the API's CSV (a header row, a
-// row per worker, then the totals); the web interface's download uses it too.
-func WriteReportCSV(w io.Writer, rep models.Report) error {
-	out := &ReportResponse{Totals: toReportRow(rep.Totals)}
-	for _, r := range rep.Rows {
-		out.Rows = append(out.Rows, toReportRow(r))
-	}
-	return writeReportCSV(w, out)
-}
-
-func writeReportCSV(w io.Writer, rep *ReportResponse) error {
-	cw := csv.NewWriter(w)
-	_ = cw.Write(reportColumns)
-	opt := func(f *float64) string {
-		if f == nil {
-			return ""
-		}
-		return strconv.FormatFloat(*f, 'f', -1, 64)
-	}
-	for _, r := range append(append([]ReportRowResponse{}, rep.Rows...), rep.Totals) {
-		id := ""
-		if r.WorkerID != nil {
-			id = strconv.FormatInt(*r.WorkerID, 10)
-		}
-		rec := []string{id, r.WorkerName}
-		for _, n := range []int{r.SessionsCompleted, r.SummariesSent, r.SummariesWithinSLA, r.SummariesDelivered,
-			r.SummariesAcknowledged, r.SummariesFailed} {
-			rec = append(rec, strconv.Itoa(n))
-		}
-		rec = append(rec, opt(r.MedianMinutesToSend))
-		for _, n := range []int{r.NoShows, r.PolicyOverrides, r.RiskSignals} {
-			rec = append(rec, strconv.Itoa(n))
-		}
-		rec = append(rec, opt(r.RemoteShare), strconv.Itoa(r.AfterHoursReplies))
-		_ = cw.Write(rec)
-	}
-	cw.Flush()
-	return cw.Error()
 }
 
 // csvQuery turns ?format=csv into Accept: text/csv for content negotiation.

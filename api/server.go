@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"log/slog"
 	"time"
 
@@ -10,94 +9,40 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
-	"gorm.io/gorm"
-
+	"afspraak/app"
 	"afspraak/models"
-	"afspraak/notify"
 )
 
-// Store is what the API needs from persistence.
-type Store interface {
-	CreateUser(ctx context.Context, a models.Actor, in models.NewUser) (models.User, string, error)
-	FindUserByToken(ctx context.Context, token string) (models.User, error)
-	FindTeamByID(ctx context.Context, id int64) (models.Team, error)
-	CreateClient(ctx context.Context, a models.Actor, f models.ClientFields) (models.Client, error)
-	FindClientByID(ctx context.Context, a models.Actor, id int64) (models.Client, error)
-	FindClients(ctx context.Context, a models.Actor, f models.ClientFilter) ([]models.Client, bool, error)
-	UpdateClient(ctx context.Context, a models.Actor, id int64, f models.ClientFields) (models.Client, error)
-	FindConsentEvents(ctx context.Context, clientID int64) ([]models.ConsentEvent, error)
-	FindUserByID(ctx context.Context, id int64) (models.User, error)
-
-	CreateSession(ctx context.Context, a models.Actor, in models.NewSession) (models.Session, error)
-	FindSessionByID(ctx context.Context, a models.Actor, id int64) (models.Session, error)
-	FindSessions(ctx context.Context, a models.Actor, f models.SessionFilter) ([]models.Session, bool, error)
-	UpdateSession(ctx context.Context, a models.Actor, id int64, u models.SessionUpdate) (models.Session, error)
-	StartSession(ctx context.Context, a models.Actor, id int64, startedBy string) (models.Session, error)
-	CompleteSession(ctx context.Context, a models.Actor, id int64, in models.Completion, after models.AfterComplete) (models.Session, error)
-	SummaryData(ctx context.Context, sess models.Session) (models.SummaryData, error)
-
-	FindAgenda(ctx context.Context, sessionID int64) ([]models.AgendaItem, error)
-	AddAgendaItem(ctx context.Context, a models.Actor, sessionID int64, f models.AgendaItemFields) (models.AgendaItem, error)
-	UpdateAgendaItem(ctx context.Context, a models.Actor, sessionID, itemID int64, f models.AgendaItemFields) (models.AgendaItem, error)
-	DeleteAgendaItem(ctx context.Context, a models.Actor, sessionID, itemID int64) error
-
-	CreateAgreement(ctx context.Context, a models.Actor, sessionID int64, f models.AgreementFields) (models.Agreement, error)
-	UpdateAgreement(ctx context.Context, a models.Actor, id int64, f models.AgreementFields) (models.Agreement, error)
-	FindAgreements(ctx context.Context, f models.AgreementFilter) ([]models.Agreement, error)
-
-	CreateAgendaTemplate(ctx context.Context, a models.Actor, f models.TemplateFields) (models.AgendaTemplate, error)
-	FindAgendaTemplateByID(ctx context.Context, a models.Actor, id int64) (models.AgendaTemplate, error)
-	FindAgendaTemplates(ctx context.Context, a models.Actor) ([]models.AgendaTemplate, error)
-	ReplaceAgendaTemplate(ctx context.Context, a models.Actor, id int64, f models.TemplateFields) (models.AgendaTemplate, error)
-	DeleteAgendaTemplate(ctx context.Context, a models.Actor, id int64) error
-
-	FindMessages(ctx context.Context, a models.Actor, f models.MessageFilter) ([]models.Message, bool, error)
-	FindMessageByID(ctx context.Context, a models.Actor, id int64) (models.Message, error)
-	FindMessageEvents(ctx context.Context, messageID int64) ([]models.MessageEvent, error)
-	RecordAudit(ctx context.Context, a models.Actor, ev models.Audit) error
-	FindAuditEvents(ctx context.Context, a models.Actor, f models.AuditFilter) ([]models.AuditEvent, bool, error)
-	FollowUpReport(ctx context.Context, a models.Actor, f models.ReportFilter) (models.Report, error)
-	ExportClient(ctx context.Context, a models.Actor, id int64) (models.ClientExport, error)
-	FindIdempotencyKey(ctx context.Context, userID int64, key string) (int64, error)
-	RecordIdempotencyKeyTx(tx *gorm.DB, userID int64, key string, sessionID int64) error
-}
-
-// Pinger reports whether the database answers.
-type Pinger interface {
-	PingContext(ctx context.Context) error
-}
-
-// Server holds the API's dependencies; main sets every field.
+// Server is the API: it adapts HTTP to the application's workflows and the
+// store. New builds it from the App.
 type Server struct {
-	Store           Store
-	DB              Pinger
-	Logger          *slog.Logger
-	RequestTimeout  time.Duration
-	Composer        notify.Composer // renders client messages for previews
-	Notifier        Notifier        // queues summaries, takes Twilio callbacks
-	Validator       SignatureValidator
-	PublicBaseURL   string // webhooks are signed over this URL
-	SummarySLAHours int    // follow-up report: on time when sent within this
-	// Web, when set, registers the web interface's routes after the API's.
-	Web interface{ Register(app *fiber.App) }
+	app            *app.App
+	store          *models.Store
+	logger         *slog.Logger
+	requestTimeout time.Duration
+	metrics        *metrics
+}
 
-	metrics  *metrics
-	throttle *authThrottle
+// New returns the API of a; its HTTP metrics join a's registry.
+func New(a *app.App) *Server {
+	return &Server{app: a, store: a.Store, logger: a.Logger,
+		requestTimeout: cmpOr(a.Config.Server.RequestTimeout, 30*time.Second), metrics: newMetrics(a.Registry)}
+}
+
+func cmpOr[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
 }
 
 // BodyLimit is the largest request body accepted.
 const BodyLimit = 1 << 20
 
-// App builds the Fiber app with every route.
+// App builds the Fiber app with the shared middleware and every API route;
+// the web interface registers its pages on it after.
 func (s *Server) App() *fiber.App {
-	if s.RequestTimeout == 0 {
-		s.RequestTimeout = 30 * time.Second
-	}
-	if s.SummarySLAHours == 0 {
-		s.SummarySLAHours = 24
-	}
-	s.metrics = newMetrics()
-	s.throttle = newAuthThrottle()
 	app := fiber.New(fiber.Config{
 		AppName:               "afspraak",
 		BodyLimit:             BodyLimit,
@@ -118,8 +63,5 @@ func (s *Server) App() *fiber.App {
 	}
 	api := humafiber.New(app, cfg)
 	s.routes(app, api)
-	if s.Web != nil {
-		s.Web.Register(app)
-	}
 	return app
 }

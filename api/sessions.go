@@ -2,11 +2,9 @@ package api
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"afspraak/models"
-	"afspraak/templates"
 )
 
 type createSessionInput struct {
@@ -25,49 +23,11 @@ type sessionOutput struct {
 	Body SessionResponse
 }
 
-// TemplateFinder finds a team template in the actor's reach.
-type TemplateFinder interface {
-	FindAgendaTemplateByID(ctx context.Context, a models.Actor, id int64) (models.AgendaTemplate, error)
-}
-
-// ResolveTemplate turns a built-in key or a team template's id into its items
-// (Dutch for built-ins); a template that is not the actor's to use is an
-// EINVALID error on the template field. The web interface uses it too.
-func ResolveTemplate(ctx context.Context, store TemplateFinder, a models.Actor, ref string) ([]models.TemplateItem, error) {
-	if agenda, ok := templates.BuiltinAgenda(ref, "nl"); ok {
-		items := make([]models.TemplateItem, len(agenda.Items))
-		for i, it := range agenda.Items {
-			items[i] = models.TemplateItem{Title: it.Title, Guidance: it.Guidance, Minutes: it.Minutes}
-		}
-		return items, nil
-	}
-	id, err := strconv.ParseInt(ref, 10, 64)
-	if err != nil {
-		return nil, models.Invalid("template", "template %q is neither a built-in (meldplicht, begeleiding, intake, evaluatie) nor a template id", ref)
-	}
-	t, err := store.FindAgendaTemplateByID(ctx, a, id)
-	if models.ErrorCode(err) == models.ENOTFOUND {
-		return nil, models.Invalid("template", "template %d is not one of your team's templates", id)
-	}
-	if err != nil {
-		return nil, err
-	}
-	items := make([]models.TemplateItem, len(t.Items))
-	for i, it := range t.Items {
-		items[i] = models.TemplateItem{Title: it.Title, Guidance: it.Guidance, Minutes: it.Minutes}
-	}
-	return items, nil
-}
-
 func (s *Server) createSession(ctx context.Context, in *createSessionInput) (*sessionOutput, error) {
 	b := in.Body
-	items, err := ResolveTemplate(ctx, s.Store, actorFrom(ctx), b.Template)
-	if err != nil {
-		return nil, s.httpError(ctx, err)
-	}
-	sess, err := s.Store.CreateSession(ctx, actorFrom(ctx), models.NewSession{ClientID: b.ClientID,
+	sess, err := s.app.PlanSession(ctx, actorFrom(ctx), models.NewSession{ClientID: b.ClientID,
 		ScheduledAt: b.ScheduledAt, DurationMinutes: b.DurationMinutes, Modality: b.Modality,
-		Initiator: b.Initiator, Setting: b.Setting, Template: b.Template, TemplateItems: items})
+		Initiator: b.Initiator, Setting: b.Setting, Template: b.Template})
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
@@ -76,11 +36,11 @@ func (s *Server) createSession(ctx context.Context, in *createSessionInput) (*se
 
 // sessionDetail answers a session with its agenda and agreements.
 func (s *Server) sessionDetail(ctx context.Context, sess models.Session) (*sessionOutput, error) {
-	agenda, err := s.Store.FindAgenda(ctx, sess.ID)
+	agenda, err := s.store.FindAgenda(ctx, actorFrom(ctx), sess.ID)
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
-	ags, err := s.Store.FindAgreements(ctx, models.AgreementFilter{SessionID: &sess.ID})
+	ags, err := s.store.FindAgreements(ctx, actorFrom(ctx), models.AgreementFilter{SessionID: &sess.ID})
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
@@ -94,7 +54,7 @@ func (s *Server) sessionDetail(ctx context.Context, sess models.Session) (*sessi
 }
 
 func (s *Server) getSession(ctx context.Context, in *idInput) (*sessionOutput, error) {
-	sess, err := s.Store.FindSessionByID(ctx, actorFrom(ctx), in.ID)
+	sess, err := s.store.FindSessionByID(ctx, actorFrom(ctx), in.ID)
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
@@ -131,7 +91,7 @@ func (s *Server) listSessions(ctx context.Context, in *listSessionsInput) (*list
 	if !in.To.IsZero() {
 		f.To = &in.To
 	}
-	list, more, err := s.Store.FindSessions(ctx, actorFrom(ctx), f)
+	list, more, err := s.store.FindSessions(ctx, actorFrom(ctx), f)
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
@@ -157,7 +117,7 @@ type updateSessionInput struct {
 
 func (s *Server) updateSession(ctx context.Context, in *updateSessionInput) (*sessionOutput, error) {
 	b := in.Body
-	sess, err := s.Store.UpdateSession(ctx, actorFrom(ctx), in.ID, models.SessionUpdate{ScheduledAt: b.ScheduledAt,
+	sess, err := s.store.UpdateSession(ctx, actorFrom(ctx), in.ID, models.SessionUpdate{ScheduledAt: b.ScheduledAt,
 		DurationMinutes: b.DurationMinutes, Modality: b.Modality, Setting: b.Setting, Status: b.Status})
 	if err != nil {
 		return nil, s.httpError(ctx, err)
@@ -177,7 +137,7 @@ func (s *Server) startSession(ctx context.Context, in *startSessionInput) (*sess
 	if in.Body != nil {
 		by = in.Body.StartedBy
 	}
-	sess, err := s.Store.StartSession(ctx, actorFrom(ctx), in.ID, by)
+	sess, err := s.store.StartSession(ctx, actorFrom(ctx), in.ID, by)
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}

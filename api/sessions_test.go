@@ -204,11 +204,11 @@ func TestNoShow(t *testing.T) {
 	byWorker := num(e.do("POST", "/api/v1/sessions", tok, map[string]any{"client_id": cid, "scheduled_at": at.Format(time.RFC3339),
 		"modality": "phone", "initiator": "worker", "template": "begeleiding"}).must(t, 201).json(t), "id")
 	ctx := t.Context()
-	e.store.Now = func() time.Time { return at.Add(14 * time.Minute) }
+	e.Clock.Set(func() time.Time { return at.Add(14 * time.Minute) })
 	if got, _ := e.store.MarkNoShows(ctx, 15*time.Minute, nil); len(got) != 0 {
 		t.Fatalf("marked %d sessions inside the grace period", len(got))
 	}
-	e.store.Now = func() time.Time { return at.Add(16 * time.Minute) }
+	e.Clock.Set(func() time.Time { return at.Add(16 * time.Minute) })
 	got, err := e.store.MarkNoShows(ctx, 15*time.Minute, nil)
 	if err != nil || len(got) != 1 || got[0].ID != byClient {
 		t.Fatalf("no-shows %v (%v), want only the client-initiated session %d", got, err, byClient)

@@ -31,7 +31,7 @@ type meOutput struct {
 
 func (s *Server) getMe(ctx context.Context, _ *struct{}) (*meOutput, error) {
 	u := userFrom(ctx)
-	team, err := s.Store.FindTeamByID(ctx, u.TeamID)
+	team, err := s.store.FindTeamByID(ctx, u.TeamID)
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
@@ -58,7 +58,7 @@ func (s *Server) createUser(ctx context.Context, in *createUserInput) (*createUs
 	if userFrom(ctx).Role != models.RoleAdmin {
 		return nil, huma.Error403Forbidden("only an admin can create users")
 	}
-	u, token, err := s.Store.CreateUser(ctx, actorFrom(ctx), models.NewUser{Name: in.Body.Name, Email: in.Body.Email,
+	u, token, err := s.store.CreateUser(ctx, actorFrom(ctx), models.NewUser{Name: in.Body.Name, Email: in.Body.Email,
 		Role: in.Body.Role, Team: in.Body.Team})
 	if err != nil {
 		return nil, s.httpError(ctx, err)

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/url"
 	"sort"
 	"strconv"
@@ -9,23 +8,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"gorm.io/gorm"
-
 	"afspraak/models"
 	"afspraak/notify"
 )
-
-// Notifier is what the API needs from the messaging pipeline.
-type Notifier interface {
-	HandleStatus(ctx context.Context, ev notify.StatusEvent) error
-	HandleInbound(ctx context.Context, ev notify.InboundEvent) error
-	QueueSummaryTx(ctx context.Context, tx *gorm.DB, sess models.Session) (models.Message, error)
-}
-
-// SignatureValidator checks X-Twilio-Signature (twilio-go's RequestValidator).
-type SignatureValidator interface {
-	Validate(url string, params map[string]string, expectedSignature string) bool
-}
 
 // signedForm checks X-Twilio-Signature over the configured public URL plus the
 // request's path and query, and returns the form. Anything else is 403.
@@ -34,13 +19,13 @@ func (s *Server) signedForm(c *fiber.Ctx) (url.Values, bool) {
 	if err != nil {
 		return nil, false
 	}
-	full := strings.TrimRight(s.PublicBaseURL, "/") + string(c.Request().URI().RequestURI())
+	full := strings.TrimRight(s.app.Config.Server.PublicBaseURL, "/") + string(c.Request().URI().RequestURI())
 	params := make(map[string]string, len(form))
 	for k, v := range form {
 		params[k] = v[0]
 	}
 	sig := c.Get("X-Twilio-Signature")
-	if sig == "" || s.Validator == nil || !s.Validator.Validate(full, params, sig) {
+	if sig == "" || s.app.Validator == nil || !s.app.Validator.Validate(full, params, sig) {
 		return nil, false
 	}
 	return form, true
@@ -78,7 +63,7 @@ func (s *Server) twilioStatus(c *fiber.Ctx) error {
 		return problem(c, fiber.StatusBadRequest, "MessageStatus is missing")
 	}
 	ev := notify.StatusEvent{MessageID: id, SID: form.Get("MessageSid"), Status: status, ErrorCode: code, Raw: rawStatus(form)}
-	if err := s.Notifier.HandleStatus(c.UserContext(), ev); err != nil {
+	if err := s.app.Dispatcher.HandleStatus(c.UserContext(), ev); err != nil {
 		return s.webhookError(c, err)
 	}
 	return c.SendStatus(fiber.StatusOK)
@@ -116,7 +101,7 @@ func (s *Server) twilioInbound(c *fiber.Ctx) error {
 		return problem(c, fiber.StatusBadRequest, "MessageSid and From are required")
 	}
 	ev := notify.InboundEvent{SID: form.Get("MessageSid"), Channel: channel, From: from, Body: form.Get("Body")}
-	if err := s.Notifier.HandleInbound(c.UserContext(), ev); err != nil {
+	if err := s.app.Dispatcher.HandleInbound(c.UserContext(), ev); err != nil {
 		return s.webhookError(c, err)
 	}
 	c.Set(fiber.HeaderContentType, "text/xml")
@@ -127,6 +112,6 @@ func (s *Server) webhookError(c *fiber.Ctx, err error) error {
 	if code := statusByCode[models.ErrorCode(err)]; code != 0 && code < 500 {
 		return problem(c, code, models.ErrorMessage(err))
 	}
-	s.Logger.Error("webhook failed", "request_id", requestIDFrom(c.UserContext()), "error", err.Error())
+	s.logger.Error("webhook failed", "request_id", requestIDFrom(c.UserContext()), "error", err.Error())
 	return problem(c, fiber.StatusInternalServerError, "internal error; Twilio will retry")
 }

@@ -3,13 +3,8 @@ package api
 import (
 	"fmt"
 	"mime"
-	"sort"
-	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // writeFixture is what the write endpoints act on: a worker's client and team
@@ -145,114 +140,4 @@ func checkAnswer(t *testing.T, what string, r response) {
 	case r.Status >= 400 && !isProblem(r):
 		t.Fatalf("%s: status %d with content type %q: %s", what, r.Status, r.Header.Get("Content-Type"), r.Body)
 	}
-}
-
-// tables caches tableNames by database: the schema does not change in a test.
-var tables sync.Map
-
-// tableNames lists the tables of the test database (ours and River's).
-func tableNames(t testing.TB, db *gorm.DB) []string {
-	t.Helper()
-	if names, ok := tables.Load(db); ok {
-		return names.([]string)
-	}
-	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`
-	if db.Dialector.Name() == "postgres" {
-		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`
-	}
-	var names []string
-	if err := db.Raw(q).Scan(&names).Error; err != nil {
-		t.Fatal(err)
-	}
-	tables.Store(db, names)
-	return names
-}
-
-// rowCounts counts the rows of every table, in one query.
-func rowCounts(t testing.TB, db *gorm.DB) map[string]int64 {
-	t.Helper()
-	var parts []string
-	for _, table := range tableNames(t, db) {
-		parts = append(parts, fmt.Sprintf(`SELECT '%s' AS name, COUNT(*) AS n FROM "%s"`, table, table))
-	}
-	var rows []struct {
-		Name string
-		N    int64
-	}
-	if err := db.Raw(strings.Join(parts, " UNION ALL ")).Scan(&rows).Error; err != nil {
-		t.Fatal(err)
-	}
-	counts := map[string]int64{}
-	for _, r := range rows {
-		counts[r.Name] = r.N
-	}
-	return counts
-}
-
-// dbDump renders every row of the tables (default all), so that two dumps are
-// equal exactly when the data is.
-func dbDump(t testing.TB, db *gorm.DB, tables ...string) string {
-	t.Helper()
-	sqlDB, err := db.DB()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(tables) == 0 {
-		tables = tableNames(t, db)
-	}
-	if db.Dialector.Name() == "postgres" {
-		return pgDump(t, db, tables)
-	}
-	var b strings.Builder
-	for _, table := range tables {
-		rows, err := sqlDB.Query(`SELECT * FROM "` + table + `"`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		var lines []string
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			var line strings.Builder
-			for _, v := range vals {
-				if bs, ok := v.([]byte); ok {
-					v = string(bs)
-				}
-				fmt.Fprint(&line, v, "\x1f") // a separator no stored text holds
-			}
-			lines = append(lines, line.String())
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		rows.Close()
-		sort.Strings(lines)
-		fmt.Fprintf(&b, "%s %v\n%s\n", table, cols, strings.Join(lines, "\n"))
-	}
-	return b.String()
-}
-
-// pgDump is dbDump in one round trip: PostgreSQL renders each row as text.
-func pgDump(t testing.TB, db *gorm.DB, tables []string) string {
-	t.Helper()
-	var parts []string
-	for _, table := range tables {
-		parts = append(parts, fmt.Sprintf(`SELECT '%s' AS name, (SELECT COALESCE(string_agg(r::text, E'\n' ORDER BY r::text), '') FROM "%s" r) AS rows`, table, table))
-	}
-	var rows []struct{ Name, Rows string }
-	if err := db.Raw(strings.Join(parts, " UNION ALL ")).Scan(&rows).Error; err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	for _, r := range rows {
-		fmt.Fprintf(&b, "%s\n%s\n", r.Name, r.Rows)
-	}
-	return b.String()
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
-
 	"afspraak/models"
 	"afspraak/notify"
 )
@@ -28,7 +26,7 @@ func (b *bench) dispatch(ctx context.Context, p *population, n int) (dispatchRes
 	defer stopProfile()
 	before := e.sent.count()
 	body := "Afspraken van vandaag: melden bij de wijkagent op dinsdag."
-	err := e.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := e.store.Write(ctx, func(tx models.Tx) error {
 		for i := range n {
 			w := p.workers[i%len(p.workers)]
 			k := (i / len(p.workers)) % len(w.clients)
@@ -37,7 +35,7 @@ func (b *bench) dispatch(ctx context.Context, p *population, n int) (dispatchRes
 			if err := e.store.CreateMessageTx(tx, &m); err != nil {
 				return err
 			}
-			if _, err := e.queue.InsertTx(ctx, models.SQLTx(tx), notify.SendMessageArgs{MessageID: m.ID}, nil); err != nil {
+			if _, err := e.queue.InsertTx(ctx, tx.SQL(), notify.SendMessageArgs{MessageID: m.ID}, nil); err != nil {
 				return err
 			}
 		}

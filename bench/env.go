@@ -17,13 +17,13 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/twilio/twilio-go/client"
 	"gorm.io/gorm"
 
-	"afspraak/api"
+	"afspraak/app"
 	"afspraak/models"
 	"afspraak/notify"
 	"afspraak/notify/twiliofake"
+	"afspraak/server"
 )
 
 // Fake Twilio credentials (twilio-go wants them alphanumeric) and the public
@@ -35,11 +35,11 @@ const (
 	whatsAppFrom = "+14155238886"
 )
 
-// env is the service running in this process, wired as serve wires it, on a
-// temporary database with a fake Twilio on loopback.
+// env is the service running in this process, wired as serve wires it
+// (app.Open), on a temporary database with a fake Twilio on loopback.
 type env struct {
 	driver string
-	db     *gorm.DB
+	svc    *app.App
 	sqlDB  *sql.DB
 	store  *models.Store
 	app    *fiber.App
@@ -104,42 +104,35 @@ func startEnv(ctx context.Context, o Options, dir string) (*env, error) {
 
 // startEnvAt is startEnv with the SQLite file at path (in dir when empty).
 func startEnvAt(ctx context.Context, o Options, dir, path string) (*env, error) {
-	cfg, drop, err := openDB(o.Database, o.DSN, dir, path)
+	dbCfg, drop, err := openDB(o.Database, o.DSN, dir, path)
 	if err != nil {
 		return nil, err
 	}
 	e := &env{driver: o.Database, drop: drop}
-	if e.db, err = models.Open(cfg); err != nil {
-		drop()
-		return nil, err
-	}
-	e.sqlDB, _ = e.db.DB()
-	if _, err := models.Migrate(ctx, e.sqlDB, cfg.Driver); err != nil {
-		e.close()
-		return nil, err
-	}
-	if err := notify.MigrateQueue(ctx, e.sqlDB, cfg.Driver); err != nil {
-		e.close()
-		return nil, err
-	}
-	if o.SQLiteConns > 0 && cfg.Driver == models.DriverSQLite {
-		e.sqlDB.SetMaxOpenConns(o.SQLiteConns)
-	}
-	reads, err := models.OpenReads(cfg)
-	if err != nil {
-		e.close()
-		return nil, err
-	}
-	if err := e.wire(ctx, o.QueueWorkers, reads); err != nil {
+	if err := e.start(ctx, o, dbCfg); err != nil {
 		e.close()
 		return nil, err
 	}
 	return e, nil
 }
 
-// wire builds store, server, dispatcher and queue as newStore and newNotifier
-// in package main do, with the default config; the rate limit is off.
-func (e *env) wire(ctx context.Context, queueWorkers int, reads *gorm.DB) error {
+// config is serve's default config on the bench's database and fake Twilio,
+// with contact hours around the clock and the rate limit off.
+func (e *env) config(dbCfg models.DBConfig) app.Config {
+	cfg := app.DefaultConfig()
+	cfg.Database = app.DatabaseConfig{Driver: dbCfg.Driver, DSN: dbCfg.DSN, MaxOpenConns: dbCfg.MaxOpenConns}
+	cfg.Server.PublicBaseURL = publicBase
+	cfg.Twilio.AccountSID, cfg.Twilio.AuthToken, cfg.Twilio.APIBaseURL = fakeSID, fakeToken, e.fake.URL()
+	cfg.Twilio.WhatsAppFrom, cfg.Twilio.RatePerSecond = whatsAppFrom, 0
+	cfg.Notify.ContactHours = app.ContactHoursConfig{Timezone: "Europe/Amsterdam",
+		Days: []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, Start: "00:00", End: "24:00"}
+	cfg.Notify.CrisisNumber = "113"
+	return cfg
+}
+
+// start opens the service with app.Open, as serve does: API on a loopback
+// port, River queue and dispatcher sending through twilio-go to the fake.
+func (e *env) start(ctx context.Context, o Options, dbCfg models.DBConfig) error {
 	os.Setenv("TWILIO_EDGE", "") // see NOTES.md: they would rewrite 127.0.0.1
 	os.Setenv("TWILIO_REGION", "")
 	// The access log is formatted as in serve (JSON, info) but not written
@@ -147,38 +140,19 @@ func (e *env) wire(ctx context.Context, queueWorkers int, reads *gorm.DB) error 
 	logger := slog.New(slog.NewMultiHandler(
 		slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}),
 		slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	e.store = models.NewStore(e.db)
-	e.store.Reads = reads
-	e.store.Policy = models.PolicyRules{HighRiskMaxRemote: 1, MediumRiskMaxRemote: 3, StartPhaseFaceToFace: 2, RiskSignalFaceToFace: true}
-	e.store.RiskSignals = []string{"cannot_assess_emotion", "third_party_present", "under_influence", "evasive",
-		"threat_or_escalation", "technical_problems"}
-	srv := &api.Server{Store: e.store, DB: e.sqlDB, Logger: logger, RequestTimeout: 30 * time.Second,
-		PublicBaseURL: publicBase, SummarySLAHours: 24}
-	e.app = srv.App()
-	hours, err := notify.NewContactHours("Europe/Amsterdam", []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, "00:00", "24:00")
-	if err != nil {
-		return err
-	}
 	e.fake = twiliofake.New(fakeSID, fakeToken)
-	e.twilio, err = notify.NewTwilioSender(notify.TwilioConfig{AccountSID: fakeSID, AuthToken: fakeToken,
-		APIBaseURL: e.fake.URL(), SMSFrom: "+3197010000000", WhatsAppFrom: whatsAppFrom, Timeout: 10 * time.Second})
+	var err error
+	e.svc, err = app.Open(ctx, e.config(dbCfg), app.Options{Logger: logger, QueueWorkers: o.QueueWorkers,
+		SQLiteWriterConns: o.SQLiteConns, WrapSender: func(s notify.Sender) notify.Sender {
+			e.sent = &recordingSender{next: s, at: map[int64]sentAt{}}
+			return e.sent
+		}})
 	if err != nil {
 		return err
 	}
-	e.sent = &recordingSender{next: e.twilio, at: map[int64]sentAt{}}
-	composer := notify.Composer{Hours: hours, CrisisNumber: "113"}
-	e.disp = &notify.Dispatcher{Store: e.store, Composer: composer, PublicBaseURL: publicBase, Logger: logger,
-		Metrics: notify.NewMetrics(srv.Registry()), Sender: e.sent, Finder: e.twilio,
-		ReminderOffsets: []time.Duration{24 * time.Hour, time.Hour}, NoShowGrace: 15 * time.Minute, RetentionDays: 90}
-	e.queue, err = notify.NewQueue(e.sqlDB, notify.QueueConfig{Driver: e.driver, Workers: e.disp.Workers(),
-		PeriodicJobs: notify.PeriodicJobs(), Logger: logger, MaxWorkers: queueWorkers, JobTimeout: 20 * time.Second, RescueAfter: 30 * time.Second})
-	if err != nil {
-		return err
-	}
-	e.disp.Queue = e.queue
-	e.store.OnSessionPlanned = e.disp.ScheduleRemindersTx
-	v := client.NewRequestValidator(fakeToken)
-	srv.Validator, srv.Composer, srv.Notifier = &v, composer, e.disp
+	e.sqlDB, e.store, e.disp, e.queue = e.svc.SQL(), e.svc.Store, e.svc.Dispatcher, e.svc.Queue
+	e.twilio = e.disp.Sender.(*recordingSender).next.(*notify.TwilioSender)
+	e.app = server.New(e.svc)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -186,27 +160,19 @@ func (e *env) wire(ctx context.Context, queueWorkers int, reads *gorm.DB) error 
 	e.base = "http://" + ln.Addr().String()
 	go func() { _ = e.app.Listener(ln) }()
 	e.fake.RouteCallbacks(publicBase, e.base)
-	return e.queue.Start(ctx)
+	return e.svc.Start(ctx)
 }
 
-// close stops the service in serve's order: HTTP, queue, database.
+// close stops the service in serve's order: HTTP, then queue and database.
 func (e *env) close() {
 	if e.app != nil {
 		_ = e.app.ShutdownWithTimeout(5 * time.Second)
 	}
-	if e.queue != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		_ = e.queue.Stop(ctx)
-		cancel()
+	if e.svc != nil {
+		_ = e.svc.Close()
 	}
 	if e.fake != nil {
 		e.fake.Close()
-	}
-	if e.store != nil {
-		_ = e.store.Close() // the read pool
-	}
-	if e.sqlDB != nil {
-		_ = e.sqlDB.Close()
 	}
 	e.drop()
 }

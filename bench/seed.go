@@ -202,8 +202,8 @@ func (r *rowCounter) counts() (int64, int64) { return r.n.Load(), 0 }
 func (b *bench) seedSessions(ctx context.Context, s *seeded, n int, rows *atomic.Int64) error {
 	k := &bulk{db: b.env.sqlDB, postgres: b.env.driver == models.DriverPostgres, rows: rows}
 	span := s.start.AddDate(0, seedMonths, 0).Sub(s.start)
-	var teamIDs []int64
-	if err := b.env.db.WithContext(ctx).Raw("SELECT id FROM teams ORDER BY id").Scan(&teamIDs).Error; err != nil {
+	teamIDs, err := queryIDs(ctx, b.env.sqlDB, "SELECT id FROM teams ORDER BY id")
+	if err != nil {
 		return err
 	}
 	now := time.Now().UTC()
@@ -286,8 +286,11 @@ func (b *bench) timeQueries(ctx context.Context, s *seeded) error {
 	day := func(t time.Time) string { return t.Format("2006-01-02") }
 	rfc := func(t time.Time) string { return t.Format(time.RFC3339) }
 	var n int
-	if err := b.env.db.WithContext(ctx).Raw("SELECT COUNT(*) FROM sessions WHERE team_id = 1 AND scheduled_at >= ? AND scheduled_at < ?",
-		from, to).Scan(&n).Error; err != nil {
+	q := "SELECT COUNT(*) FROM sessions WHERE team_id = 1 AND scheduled_at >= $1 AND scheduled_at < $2"
+	if b.env.driver == models.DriverSQLite {
+		q = "SELECT COUNT(*) FROM sessions WHERE team_id = 1 AND scheduled_at >= ? AND scheduled_at < ?"
+	}
+	if err := b.env.sqlDB.QueryRowContext(ctx, q, from, to).Scan(&n); err != nil {
 		return err
 	}
 	fmt.Fprintf(b.out, "\n== Queries over the seeded database (team 1, %s: %d sessions in the month; 1 warm-up, then 10 runs)\n", from.Format("2006-01"), n)
@@ -329,4 +332,22 @@ func slicesMinMax(l []time.Duration) (lo, hi time.Duration) {
 		lo, hi = min(lo, d), max(hi, d)
 	}
 	return lo, hi
+}
+
+// queryIDs reads one column of ids.
+func queryIDs(ctx context.Context, db *sql.DB, query string) ([]int64, error) {
+	rows, err := db.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }

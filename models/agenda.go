@@ -67,10 +67,15 @@ func (f AgendaItemFields) apply(it *AgendaItem) error {
 	return nil
 }
 
-// FindAgenda returns a session's agenda in order (the caller checked reach).
-func (s *Store) FindAgenda(ctx context.Context, sessionID int64) ([]AgendaItem, error) {
+// FindAgenda returns the agenda of a session in the actor's reach, in order
+// (a session outside it is ENOTFOUND).
+func (s *Store) FindAgenda(ctx context.Context, a Actor, sessionID int64) ([]AgendaItem, error) {
+	db := s.reader(ctx)
+	if _, err := s.findSession(db, a, sessionID); err != nil {
+		return nil, err
+	}
 	var items []AgendaItem
-	err := s.Reader(ctx).Where("session_id = ?", sessionID).Order("position, id").Find(&items).Error
+	err := db.Where("session_id = ?", sessionID).Order("position, id").Find(&items).Error
 	return items, wrap(err, "find agenda")
 }
 
@@ -95,7 +100,7 @@ func (s *Store) AddAgendaItem(ctx context.Context, a Actor, sessionID int64, f A
 	if err := f.apply(&it); err != nil {
 		return AgendaItem{}, err
 	}
-	err := s.Write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		if _, err := s.editableSession(tx, a, sessionID); err != nil {
 			return err
 		}
@@ -121,7 +126,7 @@ func (s *Store) AddAgendaItem(ctx context.Context, a Actor, sessionID int64, f A
 // UpdateAgendaItem edits, ticks off or moves an item.
 func (s *Store) UpdateAgendaItem(ctx context.Context, a Actor, sessionID, itemID int64, f AgendaItemFields) (AgendaItem, error) {
 	var it AgendaItem
-	err := s.Write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
 		if it, err = s.findItem(tx, a, sessionID, itemID); err != nil {
 			return err
@@ -145,7 +150,7 @@ func (s *Store) UpdateAgendaItem(ctx context.Context, a Actor, sessionID, itemID
 
 // DeleteAgendaItem removes an item and closes the gap.
 func (s *Store) DeleteAgendaItem(ctx context.Context, a Actor, sessionID, itemID int64) error {
-	err := s.Write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		it, err := s.findItem(tx, a, sessionID, itemID)
 		if err != nil {
 			return err
@@ -163,7 +168,7 @@ func (s *Store) DeleteAgendaItem(ctx context.Context, a Actor, sessionID, itemID
 }
 
 func (s *Store) auditItem(tx *gorm.DB, a Actor, action string, it AgendaItem) error {
-	sess, err := s.FindSessionTx(tx, it.SessionID)
+	sess, err := s.FindSessionTx(Tx{db: tx}, it.SessionID)
 	if err != nil {
 		return err
 	}

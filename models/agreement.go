@@ -94,7 +94,7 @@ func (s *Store) CreateAgreement(ctx context.Context, a Actor, sessionID int64, f
 	if err := f.apply(&ag, now); err != nil {
 		return Agreement{}, err
 	}
-	err := s.Write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		sess, err := s.editableSession(tx, a, sessionID)
 		if err != nil {
 			return err
@@ -111,7 +111,7 @@ func (s *Store) CreateAgreement(ctx context.Context, a Actor, sessionID int64, f
 // UpdateAgreement edits an open agreement or closes it.
 func (s *Store) UpdateAgreement(ctx context.Context, a Actor, id int64, f AgreementFields) (Agreement, error) {
 	var ag Agreement
-	err := s.Write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		err := scopeClients(tx.Joins("JOIN clients ON clients.id = agreements.client_id"), a).
 			Where("agreements.id = ?", id).Select("agreements.*").First(&ag).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -134,7 +134,7 @@ func (s *Store) UpdateAgreement(ctx context.Context, a Actor, id int64, f Agreem
 }
 
 func (s *Store) auditAgreement(tx *gorm.DB, a Actor, action string, ag Agreement) error {
-	c, err := s.FindClientTx(tx, ag.ClientID)
+	c, err := findClientAnyReach(tx, ag.ClientID)
 	if err != nil {
 		return err
 	}
@@ -149,19 +149,32 @@ type AgreementFilter struct {
 	Status    string
 }
 
-// FindAgreements lists agreements by id (the caller checked reach).
-func (s *Store) FindAgreements(ctx context.Context, f AgreementFilter) ([]Agreement, error) {
-	q := s.Reader(ctx)
+// FindAgreements lists the agreements of a client or a session in the
+// actor's reach (a parent outside it is ENOTFOUND; a filter naming neither
+// lists every agreement in reach).
+func (s *Store) FindAgreements(ctx context.Context, a Actor, f AgreementFilter) ([]Agreement, error) {
+	db := s.reader(ctx)
 	if f.ClientID != nil {
-		q = q.Where("client_id = ?", *f.ClientID)
+		if _, err := s.findClient(db, a, *f.ClientID); err != nil {
+			return nil, err
+		}
 	}
 	if f.SessionID != nil {
-		q = q.Where("session_id = ?", *f.SessionID)
+		if _, err := s.findSession(db, a, *f.SessionID); err != nil {
+			return nil, err
+		}
+	}
+	q := scopeClients(db.Joins("JOIN clients ON clients.id = agreements.client_id"), a).Select("agreements.*")
+	if f.ClientID != nil {
+		q = q.Where("agreements.client_id = ?", *f.ClientID)
+	}
+	if f.SessionID != nil {
+		q = q.Where("agreements.session_id = ?", *f.SessionID)
 	}
 	if f.Status != "" {
-		q = q.Where("status = ?", f.Status)
+		q = q.Where("agreements.status = ?", f.Status)
 	}
 	var list []Agreement
-	err := q.Order("id").Limit(1000).Find(&list).Error
+	err := q.Order("agreements.id").Limit(1000).Find(&list).Error
 	return list, wrap(err, "find agreements")
 }

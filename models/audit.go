@@ -81,9 +81,6 @@ func ChainHash(e AuditEvent) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// AuditTx appends an event inside tx (for writes made outside this package).
-func (s *Store) AuditTx(tx *gorm.DB, a Actor, ev Audit) error { return s.auditTx(tx, a, ev) }
-
 // clientAudit is an event about something of client c.
 func clientAudit(action, entity string, id int64, c Client, changes map[string]any) Audit {
 	return Audit{Action: action, Entity: entity, EntityID: id, ClientID: &c.ID, TeamID: &c.TeamID, Changes: changes}
@@ -147,7 +144,7 @@ type AuditFilter struct {
 // an admin all; workers see none.
 func (s *Store) FindAuditEvents(ctx context.Context, a Actor, f AuditFilter) (list []AuditEvent, more bool, err error) {
 	p := f.Page.normalise()
-	q := s.Reader(ctx)
+	q := s.reader(ctx)
 	switch a.Role {
 	case RoleAdmin:
 	case RoleSupervisor:
@@ -187,7 +184,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (brokenID int64, checked int, r
 	prev, lastID := "", int64(0)
 	for {
 		var batch []AuditEvent
-		if err := s.Reader(ctx).Where("id > ?", lastID).Order("id").Limit(1000).Find(&batch).Error; err != nil {
+		if err := s.reader(ctx).Where("id > ?", lastID).Order("id").Limit(1000).Find(&batch).Error; err != nil {
 			return 0, checked, "", wrap(err, "verify audit")
 		}
 		if len(batch) == 0 {
@@ -207,7 +204,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (brokenID int64, checked int, r
 		}
 	}
 	var head auditHead
-	if err := s.Reader(ctx).First(&head, 1).Error; err != nil {
+	if err := s.reader(ctx).First(&head, 1).Error; err != nil {
 		return 0, checked, "", wrap(err, "verify audit")
 	}
 	if head.LastID != lastID || head.LastHash != prev {
@@ -219,5 +216,5 @@ func (s *Store) VerifyAudit(ctx context.Context) (brokenID int64, checked int, r
 // RecordAudit appends an event in its own transaction (for reads worth
 // recording: report views, exports, failed logins).
 func (s *Store) RecordAudit(ctx context.Context, a Actor, ev Audit) error {
-	return wrap(s.Write(ctx, func(tx *gorm.DB) error { return s.auditTx(tx, a, ev) }), "record audit")
+	return wrap(s.write(ctx, func(tx *gorm.DB) error { return s.auditTx(tx, a, ev) }), "record audit")
 }

@@ -148,7 +148,7 @@ func (s *Store) CreateClient(ctx context.Context, a Actor, f ClientFields) (Clie
 	if err != nil {
 		return Client{}, err
 	}
-	err = s.Write(ctx, func(tx *gorm.DB) error {
+	err = s.write(ctx, func(tx *gorm.DB) error {
 		if err := s.assign(tx, a, &c, *f.WorkerID); err != nil {
 			return err
 		}
@@ -220,7 +220,7 @@ func (f ClientFields) changed() map[string]any {
 
 // FindClientByID returns a client in the actor's reach; ENOTFOUND otherwise.
 func (s *Store) FindClientByID(ctx context.Context, a Actor, id int64) (Client, error) {
-	return s.findClient(s.Reader(ctx), a, id)
+	return s.findClient(s.reader(ctx), a, id)
 }
 
 func (s *Store) findClient(tx *gorm.DB, a Actor, id int64) (Client, error) {
@@ -242,7 +242,7 @@ type ClientFilter struct {
 // another page follows.
 func (s *Store) FindClients(ctx context.Context, a Actor, f ClientFilter) (list []Client, more bool, err error) {
 	p := f.Page.normalise()
-	q := scopeClients(s.Reader(ctx), a)
+	q := scopeClients(s.reader(ctx), a)
 	if f.WorkerID != nil {
 		q = q.Where("clients.worker_id = ?", *f.WorkerID)
 	}
@@ -256,7 +256,7 @@ func (s *Store) FindClients(ctx context.Context, a Actor, f ClientFilter) (list 
 // UpdateClient changes the given fields of a client in reach.
 func (s *Store) UpdateClient(ctx context.Context, a Actor, id int64, f ClientFields) (Client, error) {
 	var c Client
-	err := s.Write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
 		if c, err = s.findClient(tx, a, id); err != nil {
 			return err
@@ -286,9 +286,14 @@ func (s *Store) UpdateClient(ctx context.Context, a Actor, id int64, f ClientFie
 	return c, wrap(err, "update client")
 }
 
-// FindConsentEvents returns a client's consent history, oldest first.
-func (s *Store) FindConsentEvents(ctx context.Context, clientID int64) ([]ConsentEvent, error) {
+// FindConsentEvents returns the consent history of a client in the actor's
+// reach, oldest first (a client outside it is ENOTFOUND).
+func (s *Store) FindConsentEvents(ctx context.Context, a Actor, clientID int64) ([]ConsentEvent, error) {
+	db := s.reader(ctx)
+	if _, err := s.findClient(db, a, clientID); err != nil {
+		return nil, err
+	}
 	var list []ConsentEvent
-	err := s.Reader(ctx).Where("client_id = ?", clientID).Order("id").Find(&list).Error
+	err := db.Where("client_id = ?", clientID).Order("id").Find(&list).Error
 	return list, wrap(err, "find consent events")
 }

@@ -22,7 +22,7 @@ type ClientExport struct {
 // records the export in the audit trail.
 func (s *Store) ExportClient(ctx context.Context, a Actor, id int64) (ClientExport, error) {
 	var x ClientExport
-	err := s.Write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
 		if x.Client, err = s.findClient(tx, a, id); err != nil {
 			return err

@@ -42,8 +42,8 @@ const maxGroup = 64
 // 22 -> 49 ms. fn's error rolls back fn's own changes only; a
 // failed commit fails every write of the group.
 func (s *Store) writeGrouped(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if s.DB.Dialector.Name() != DriverSQLite {
-		return s.Write(ctx, fn)
+	if s.db.Dialector.Name() != DriverSQLite {
+		return s.write(ctx, fn)
 	}
 	w := &groupWrite{ctx: ctx, fn: fn, done: make(chan struct{}), lead: make(chan struct{})}
 	g := &s.group
@@ -100,7 +100,7 @@ func (s *Store) writeGroup(group []*groupWrite) (err error) {
 			err = fmt.Errorf("models: a grouped write panicked: %v", r)
 		}
 	}()
-	return s.Write(context.Background(), func(tx *gorm.DB) error {
+	return s.write(context.Background(), func(tx *gorm.DB) error {
 		for _, w := range group {
 			wtx := tx.WithContext(context.WithoutCancel(w.ctx))
 			if len(group) == 1 { // alone in its transaction: no savepoint needed

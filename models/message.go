@@ -81,17 +81,46 @@ func (m Message) Final() bool {
 	return true
 }
 
-// CreateMessageTx stores a new message inside tx.
-func (s *Store) CreateMessageTx(tx *gorm.DB, m *Message) error {
+// CreateMessageTx stores a new message inside tx and audits it.
+func (s *Store) CreateMessageTx(tx Tx, m *Message) error {
 	now := s.now()
 	m.CreatedAt, m.UpdatedAt = now, now
-	return tx.Create(m).Error
+	if err := tx.db.Create(m).Error; err != nil {
+		return err
+	}
+	return s.auditTx(tx.db, System, messageAudit("queue", *m))
+}
+
+// messageAudit is an audit event about m: its status, never its body or
+// recipient.
+func messageAudit(action string, m Message) Audit {
+	changes := map[string]any{"kind": m.Kind, "channel": m.Channel, "status": m.Status, "error_code": m.ErrorCode}
+	if m.SkipReason != "" {
+		changes["skip_reason"] = m.SkipReason
+	}
+	return Audit{Action: action, Entity: "message", EntityID: m.ID, ClientID: &m.ClientID, Changes: changes}
+}
+
+// messageAction names the audit event of a message update, "" when its
+// status did not change: a failure, the hand-over to the provider, or any
+// other status change.
+func messageAction(before, after Message) string {
+	switch {
+	case before.Status == after.Status:
+		return ""
+	case after.Status == MessageFailed || after.Status == "undelivered":
+		return "fail"
+	case before.SentAt == nil && after.SentAt != nil:
+		return "send"
+	default:
+		return "status_change"
+	}
 }
 
 // FindMessage returns a message regardless of reach (for the dispatcher).
 func (s *Store) FindMessage(ctx context.Context, id int64) (Message, error) {
 	var m Message
-	err := s.Reader(ctx).First(&m, id).Error
+	err := s.reader(ctx).First(&m, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return m, Errorf(ENOTFOUND, "message %d not found", id)
 	}
@@ -101,7 +130,7 @@ func (s *Store) FindMessage(ctx context.Context, id int64) (Message, error) {
 // FindMessageByID returns a message in the actor's reach.
 func (s *Store) FindMessageByID(ctx context.Context, a Actor, id int64) (Message, error) {
 	var m Message
-	err := scopeClients(s.Reader(ctx).Joins("JOIN clients ON clients.id = messages.client_id"), a).
+	err := scopeClients(s.reader(ctx).Joins("JOIN clients ON clients.id = messages.client_id"), a).
 		Where("messages.id = ?", id).Select("messages.*").First(&m).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return m, Errorf(ENOTFOUND, "message %d not found", id)
@@ -119,7 +148,7 @@ type MessageFilter struct {
 // FindMessages lists messages in reach, newest first.
 func (s *Store) FindMessages(ctx context.Context, a Actor, f MessageFilter) (list []Message, more bool, err error) {
 	p := f.Page.normalise()
-	q := scopeClients(s.Reader(ctx).Joins("JOIN clients ON clients.id = messages.client_id"), a).Select("messages.*")
+	q := scopeClients(s.reader(ctx).Joins("JOIN clients ON clients.id = messages.client_id"), a).Select("messages.*")
 	if f.ClientID != nil {
 		q = q.Where("messages.client_id = ?", *f.ClientID)
 	}
@@ -136,16 +165,21 @@ func (s *Store) FindMessages(ctx context.Context, a Actor, f MessageFilter) (lis
 	return list, more, wrap(err, "find messages")
 }
 
-// FindMessageEvents returns a message's events, oldest first.
-func (s *Store) FindMessageEvents(ctx context.Context, messageID int64) ([]MessageEvent, error) {
+// FindMessageEvents returns the events of a message in the actor's reach,
+// oldest first (a message outside it is ENOTFOUND).
+func (s *Store) FindMessageEvents(ctx context.Context, a Actor, messageID int64) ([]MessageEvent, error) {
+	if _, err := s.FindMessageByID(ctx, a, messageID); err != nil {
+		return nil, err
+	}
 	var list []MessageEvent
-	err := s.Reader(ctx).Where("message_id = ?", messageID).Order("id").Find(&list).Error
+	err := s.reader(ctx).Where("message_id = ?", messageID).Order("id").Find(&list).Error
 	return list, wrap(err, "find message events")
 }
 
 // UpdateMessage applies fn to the message inside a transaction and saves it;
-// fn may return an error to abort. It returns the saved message.
-func (s *Store) UpdateMessage(ctx context.Context, id int64, fn func(tx *gorm.DB, m *Message, now time.Time) error) (Message, error) {
+// fn may return an error to abort. A change of status is audited in the same
+// transaction (see messageAction). It returns the saved message.
+func (s *Store) UpdateMessage(ctx context.Context, id int64, fn func(tx Tx, m *Message, now time.Time) error) (Message, error) {
 	var m Message
 	err := s.writeGrouped(ctx, func(tx *gorm.DB) error {
 		err := tx.First(&m, id).Error
@@ -156,7 +190,7 @@ func (s *Store) UpdateMessage(ctx context.Context, id int64, fn func(tx *gorm.DB
 			return err
 		}
 		before, now := m, s.now()
-		if err := fn(tx, &m, now); err != nil {
+		if err := fn(Tx{db: tx}, &m, now); err != nil {
 			return err
 		}
 		m.UpdatedAt = now
@@ -166,7 +200,13 @@ func (s *Store) UpdateMessage(ctx context.Context, id int64, fn func(tx *gorm.DB
 		if err != nil {
 			return err
 		}
-		return tx.Model(&m).Select(cols).Updates(&m).Error
+		if err := tx.Model(&m).Select(cols).Updates(&m).Error; err != nil {
+			return err
+		}
+		if action := messageAction(before, m); action != "" {
+			return s.auditTx(tx, System, messageAudit(action, m))
+		}
+		return nil
 	})
 	return m, wrap(err, "update message")
 }
@@ -194,16 +234,16 @@ func changedColumns(tx *gorm.DB, a, b Message) ([]string, error) {
 }
 
 // AddMessageEventTx keeps an event once; it reports whether it was new.
-func (s *Store) AddMessageEventTx(tx *gorm.DB, ev *MessageEvent) (bool, error) {
+func (s *Store) AddMessageEventTx(tx Tx, ev *MessageEvent) (bool, error) {
 	ev.CreatedAt = s.now()
-	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(ev)
+	res := tx.db.Clauses(clause.OnConflict{DoNothing: true}).Create(ev)
 	return res.RowsAffected == 1, res.Error
 }
 
 // FindMessageBySID returns the message Twilio knows by sid.
 func (s *Store) FindMessageBySID(ctx context.Context, sid string) (Message, error) {
 	var m Message
-	err := s.Reader(ctx).Where("twilio_sid = ?", sid).First(&m).Error
+	err := s.reader(ctx).Where("twilio_sid = ?", sid).First(&m).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return m, Errorf(ENOTFOUND, "no message with that provider id")
 	}

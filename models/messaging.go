@@ -18,8 +18,13 @@ type SummaryData struct {
 	Next       *Session
 }
 
-// SummaryDataTx reads a session's summary data inside tx.
-func (s *Store) SummaryDataTx(tx *gorm.DB, sess Session) (SummaryData, error) {
+// SummaryDataTx reads a session's summary data inside tx (for the
+// dispatcher, which queues what it reads).
+func (s *Store) SummaryDataTx(tx Tx, sess Session) (SummaryData, error) {
+	return s.summaryData(tx.db, sess)
+}
+
+func (s *Store) summaryData(tx *gorm.DB, sess Session) (SummaryData, error) {
 	var d SummaryData
 	if err := tx.First(&d.Client, sess.ClientID).Error; err != nil {
 		return d, err
@@ -41,18 +46,32 @@ func (s *Store) SummaryDataTx(tx *gorm.DB, sess Session) (SummaryData, error) {
 	return d, err
 }
 
-// SummaryData reads a session's summary data; the session must be one the
-// caller has already found in reach. Previews use it, so what they show is
-// what QueueSummaryTx sends.
-func (s *Store) SummaryData(ctx context.Context, sess Session) (SummaryData, error) {
-	d, err := s.SummaryDataTx(s.Reader(ctx), sess)
-	return d, wrap(err, "summary data")
+// SummaryData reads the summary data of a session in the actor's reach (a
+// session outside it is ENOTFOUND). Previews use it, so what they show is
+// what the outbox sends.
+func (s *Store) SummaryData(ctx context.Context, a Actor, sessionID int64) (Session, SummaryData, error) {
+	db := s.reader(ctx)
+	sess, err := s.findSession(db, a, sessionID)
+	if err != nil {
+		return sess, SummaryData{}, err
+	}
+	d, err := s.summaryData(db, sess)
+	return sess, d, wrap(err, "summary data")
 }
 
-// FindClientTx returns a client regardless of reach (for the dispatcher).
-func (s *Store) FindClientTx(tx *gorm.DB, id int64) (Client, error) {
+// FindClient returns a client regardless of reach (for the dispatcher).
+func (s *Store) FindClient(ctx context.Context, id int64) (Client, error) {
+	c, err := findClientAnyReach(s.reader(ctx), id)
+	return c, wrap(err, "find client")
+}
+
+// FindClientTx returns a client regardless of reach, inside tx (for the
+// dispatcher).
+func (s *Store) FindClientTx(tx Tx, id int64) (Client, error) { return findClientAnyReach(tx.db, id) }
+
+func findClientAnyReach(db *gorm.DB, id int64) (Client, error) {
 	var c Client
-	err := tx.First(&c, id).Error
+	err := db.First(&c, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return c, Errorf(ENOTFOUND, "client %d not found", id)
 	}
@@ -60,9 +79,9 @@ func (s *Store) FindClientTx(tx *gorm.DB, id int64) (Client, error) {
 }
 
 // FindSessionTx returns a session regardless of reach (for the dispatcher).
-func (s *Store) FindSessionTx(tx *gorm.DB, id int64) (Session, error) {
+func (s *Store) FindSessionTx(tx Tx, id int64) (Session, error) {
 	var sess Session
-	err := tx.First(&sess, id).Error
+	err := tx.db.First(&sess, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return sess, Errorf(ENOTFOUND, "session %d not found", id)
 	}
@@ -71,7 +90,11 @@ func (s *Store) FindSessionTx(tx *gorm.DB, id int64) (Session, error) {
 
 // SetConsentTx grants or withdraws a channel's consent on the client's own
 // word (an inbound keyword or a provider's opt-out error) and records it.
-func (s *Store) SetConsentTx(tx *gorm.DB, clientID int64, channel string, granted bool, source string) error {
+func (s *Store) SetConsentTx(tx Tx, clientID int64, channel string, granted bool, source string) error {
+	return s.setConsent(tx.db, clientID, channel, granted, source)
+}
+
+func (s *Store) setConsent(tx *gorm.DB, clientID int64, channel string, granted bool, source string) error {
 	now := s.now()
 	col := map[string]string{"whatsapp": "consent_whatsapp", "sms": "consent_sms"}[channel]
 	if col == "" {
@@ -85,7 +108,7 @@ func (s *Store) SetConsentTx(tx *gorm.DB, clientID int64, channel string, grante
 	if err := tx.Create(&ConsentEvent{ClientID: clientID, Channel: channel, Granted: granted, Source: source, CreatedAt: now}).Error; err != nil {
 		return err
 	}
-	c, err := s.FindClientTx(tx, clientID)
+	c, err := findClientAnyReach(tx, clientID)
 	if err != nil {
 		return err
 	}
@@ -96,7 +119,7 @@ func (s *Store) SetConsentTx(tx *gorm.DB, clientID int64, channel string, grante
 // FindClientsByPhone returns the clients with that E.164 number, newest first.
 func (s *Store) FindClientsByPhone(ctx context.Context, phone string) ([]Client, error) {
 	var list []Client
-	err := s.Reader(ctx).Where("phone = ?", phone).Order("id DESC").Limit(10).Find(&list).Error
+	err := s.reader(ctx).Where("phone = ?", phone).Order("id DESC").Limit(10).Find(&list).Error
 	return list, wrap(err, "find clients by phone")
 }
 
@@ -113,37 +136,53 @@ type InboundMessage struct {
 	ReceivedAt   time.Time
 }
 
-// AddInboundTx keeps an inbound message once; it reports whether it was new.
-func (s *Store) AddInboundTx(tx *gorm.DB, in *InboundMessage) (bool, error) {
+// AddInboundTx keeps an inbound message once and audits it; it reports
+// whether it was new (a retried callback is not).
+func (s *Store) AddInboundTx(tx Tx, in *InboundMessage) (bool, error) {
 	in.ReceivedAt = s.now()
-	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(in)
-	return res.RowsAffected == 1, res.Error
+	res := tx.db.Clauses(clause.OnConflict{DoNothing: true}).Create(in)
+	if res.Error != nil || res.RowsAffected != 1 || in.ClientID == nil {
+		return res.RowsAffected == 1, res.Error
+	}
+	return true, s.auditTx(tx.db, Actor{Role: "client"}, Audit{Action: "inbound_reply", Entity: "inbound_message",
+		EntityID: in.ID, ClientID: in.ClientID, Changes: map[string]any{"channel": in.Channel, "keyword": in.Keyword,
+			"after_hours": in.AfterHours}})
 }
 
-// FindInbound lists a client's replies, newest first.
-func (s *Store) FindInbound(ctx context.Context, clientID int64, limit int) ([]InboundMessage, error) {
+// FindInbound lists the replies of a client in the actor's reach, newest
+// first (a client outside it is ENOTFOUND).
+func (s *Store) FindInbound(ctx context.Context, a Actor, clientID int64, limit int) ([]InboundMessage, error) {
+	db := s.reader(ctx)
+	if _, err := s.findClient(db, a, clientID); err != nil {
+		return nil, err
+	}
 	var list []InboundMessage
-	err := s.Reader(ctx).Where("client_id = ?", clientID).Order("id DESC").Limit(limit).Find(&list).Error
+	err := db.Where("client_id = ?", clientID).Order("id DESC").Limit(limit).Find(&list).Error
 	return list, wrap(err, "find inbound")
 }
 
 // AcknowledgeLatestSummaryTx marks the agreements of the client's latest sent
-// summary as acknowledged and returns how many.
-func (s *Store) AcknowledgeLatestSummaryTx(tx *gorm.DB, clientID int64) (int64, error) {
+// summary as acknowledged, audits it, and returns how many.
+func (s *Store) AcknowledgeLatestSummaryTx(tx Tx, clientID int64) (int64, error) {
 	var m []Message
-	err := tx.Where("client_id = ? AND kind = ? AND session_id IS NOT NULL AND sent_at IS NOT NULL", clientID, KindAgreementSummary).
+	err := tx.db.Where("client_id = ? AND kind = ? AND session_id IS NOT NULL AND sent_at IS NOT NULL", clientID, KindAgreementSummary).
 		Order("sent_at DESC, id DESC").Limit(1).Find(&m).Error
 	if err != nil || len(m) == 0 {
 		return 0, err
 	}
-	res := tx.Model(&Agreement{}).Where("session_id = ? AND include_in_summary = ? AND acknowledged_at IS NULL", *m[0].SessionID, true).
+	res := tx.db.Model(&Agreement{}).Where("session_id = ? AND include_in_summary = ? AND acknowledged_at IS NULL", *m[0].SessionID, true).
 		Update("acknowledged_at", s.now())
-	return res.RowsAffected, res.Error
+	if res.Error != nil || res.RowsAffected == 0 {
+		return 0, res.Error
+	}
+	return res.RowsAffected, s.auditTx(tx.db, Actor{Role: "client"}, Audit{Action: "acknowledge", Entity: "session",
+		EntityID: *m[0].SessionID, ClientID: &clientID, Changes: map[string]any{"agreements": res.RowsAffected,
+			"message_id": m[0].ID}})
 }
 
-// RecordIdempotencyKeyTx claims key for the user's completion of sessionID. It
-// returns the session already completed under that key, if any.
-func (s *Store) RecordIdempotencyKeyTx(tx *gorm.DB, userID int64, key string, sessionID int64) error {
+// claimIdempotencyKey claims key for the user's completion of sessionID; a
+// key used before violates its unique index.
+func (s *Store) claimIdempotencyKey(tx *gorm.DB, userID int64, key string, sessionID int64) error {
 	return tx.Exec("INSERT INTO idempotency_keys (user_id, key, session_id, created_at) VALUES (?, ?, ?, ?)",
 		userID, key, sessionID, s.now()).Error
 }
@@ -151,7 +190,7 @@ func (s *Store) RecordIdempotencyKeyTx(tx *gorm.DB, userID int64, key string, se
 // FindIdempotencyKey returns the session completed under key, 0 when unused.
 func (s *Store) FindIdempotencyKey(ctx context.Context, userID int64, key string) (int64, error) {
 	var ids []int64
-	err := s.DB.WithContext(ctx).Raw("SELECT session_id FROM idempotency_keys WHERE user_id = ? AND key = ?", userID, key).Scan(&ids).Error
+	err := s.db.WithContext(ctx).Raw("SELECT session_id FROM idempotency_keys WHERE user_id = ? AND key = ?", userID, key).Scan(&ids).Error
 	if err != nil || len(ids) == 0 {
 		return 0, wrap(err, "find idempotency key")
 	}
@@ -163,7 +202,7 @@ func (s *Store) FindIdempotencyKey(ctx context.Context, userID int64, key string
 // rows were purged.
 func (s *Store) PurgeMessageBodies(ctx context.Context, cutoff time.Time) (int64, error) {
 	var total int64
-	err := s.Write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		now := s.now()
 		res := tx.Model(&Message{}).Where("created_at < ? AND body_purged_at IS NULL", cutoff.UTC()).
 			Updates(map[string]any{"body": nil, "content_variables": nil, "body_purged_at": now})

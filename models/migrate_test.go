@@ -37,7 +37,7 @@ func TestMigrateEmptyDatabase(t *testing.T) {
 			if _, err := models.Migrate(ctx, sqlDB, driver); err != nil {
 				t.Fatalf("migrate up after down: %v", err)
 			}
-			store := models.NewStore(db)
+			store := models.NewStore(db, models.Options{})
 			if _, _, err := store.CreateUser(ctx, models.System, models.NewUser{Name: "A", Email: "a@example.org", Role: "admin", Team: "T"}); err != nil {
 				t.Fatalf("schema unusable after migration: %v", err)
 			}
@@ -102,7 +102,7 @@ func TestMigrateFromPreviousSchema(t *testing.T) {
 			if _, err := models.Migrate(ctx, sqlDB, driver); err != nil {
 				t.Fatalf("upgrade: %v", err)
 			}
-			c, err := models.NewStore(db).FindClientByID(ctx, models.Actor{Role: models.RoleAdmin}, 1)
+			c, err := models.NewStore(db, models.Options{}).FindClientByID(ctx, models.Actor{Role: models.RoleAdmin}, 1)
 			if err != nil || c.Phone != "+31612345678" {
 				t.Fatalf("client after upgrade: %+v, %v", c, err)
 			}

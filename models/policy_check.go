@@ -12,7 +12,7 @@ func (s *Store) CheckPolicy(ctx context.Context, a Actor, clientID int64, t time
 	if !oneOf(modality, Modalities...) {
 		return nil, Invalid("modality", "modality must be one of video, phone, whatsapp, face_to_face, walk")
 	}
-	tx := s.Reader(ctx)
+	tx := s.reader(ctx)
 	c, err := s.findClient(tx, a, clientID)
 	if err != nil {
 		if ErrorCode(err) == ENOTFOUND {

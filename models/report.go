@@ -74,7 +74,7 @@ func (s *Store) FollowUpReport(ctx context.Context, a Actor, f ReportFilter) (Re
 	if a.Role != RoleSupervisor && a.Role != RoleAdmin {
 		return Report{}, Errorf(ENOTFOUND, "not found")
 	}
-	db := s.Reader(ctx)
+	db := s.reader(ctx)
 	wq := db.Model(&User{}).Where("role = ?", RoleWorker)
 	sql, args := reportSessionsSQL, []any{f.From.UTC(), f.To.UTC()}
 	inbound := db.Table("inbound_messages i").Joins("JOIN clients c ON c.id = i.client_id").

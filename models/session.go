@@ -92,7 +92,7 @@ func (s *Store) CreateSession(ctx context.Context, a Actor, in NewSession) (Sess
 	}
 	setting, _ := cleanOptionalText("setting", in.Setting, 2000, true)
 	var sess Session
-	err := s.Write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		c, err := s.findClient(tx, a, in.ClientID)
 		if err != nil {
 			if ErrorCode(err) == ENOTFOUND {
@@ -151,11 +151,12 @@ func sessionAudit(action string, sess Session, changes map[string]any) Audit {
 		Changes: changes}
 }
 
+// sessionPlanned tells the outbox, inside tx, that sess was planned or moved.
 func (s *Store) sessionPlanned(tx *gorm.DB, sess Session) error {
-	if s.OnSessionPlanned == nil {
+	if s.outbox == nil {
 		return nil
 	}
-	return s.OnSessionPlanned(tx, sess)
+	return s.outbox.SessionPlanned(tx.Statement.Context, Tx{db: tx}, sess)
 }
 
 // policyFor evaluates the policy for a session of client at t, ignoring the
@@ -167,7 +168,7 @@ func (s *Store) policyFor(tx *gorm.DB, c Client, t time.Time, modality string, e
 	if err != nil {
 		return nil, err
 	}
-	w := s.Policy.evaluatePolicy(c, history, modality)
+	w := s.policy.evaluatePolicy(c, history, modality)
 	if w == nil {
 		w = []PolicyWarning{}
 	}
@@ -181,7 +182,7 @@ func scopeSessions(tx *gorm.DB, a Actor) *gorm.DB {
 
 // FindSessionByID returns a session in reach.
 func (s *Store) FindSessionByID(ctx context.Context, a Actor, id int64) (Session, error) {
-	return s.findSession(s.Reader(ctx), a, id)
+	return s.findSession(s.reader(ctx), a, id)
 }
 
 func (s *Store) findSession(tx *gorm.DB, a Actor, id int64) (Session, error) {
@@ -216,7 +217,7 @@ type SessionFilter struct {
 // FindSessions lists sessions in reach by scheduled time.
 func (s *Store) FindSessions(ctx context.Context, a Actor, f SessionFilter) (list []Session, more bool, err error) {
 	p := f.Page.normalise()
-	q := scopeSessions(s.Reader(ctx), a).Select("sessions.*")
+	q := scopeSessions(s.reader(ctx), a).Select("sessions.*")
 	if f.ClientID != nil {
 		q = q.Where("sessions.client_id = ?", *f.ClientID)
 	}

@@ -20,7 +20,7 @@ type SessionUpdate struct {
 // session. A change of time or modality re-evaluates the policy.
 func (s *Store) UpdateSession(ctx context.Context, a Actor, id int64, u SessionUpdate) (Session, error) {
 	var sess Session
-	err := s.Write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
 		if sess, err = s.findSession(tx, a, id); err != nil {
 			return err
@@ -120,7 +120,7 @@ func applySessionUpdate(sess *Session, u SessionUpdate, now time.Time) error {
 // marked no_show can still start when the client calls late.
 func (s *Store) StartSession(ctx context.Context, a Actor, id int64, startedBy string) (Session, error) {
 	var sess Session
-	err := s.Write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
 		if sess, err = s.findSession(tx, a, id); err != nil {
 			return err
@@ -149,29 +149,32 @@ type Completion struct {
 	RiskSignals []string
 	Notes       string
 	SendSummary bool
+	// IdempotencyKey, when set, is claimed for the actor's completion of this
+	// session in the same transaction: a second completion under that key
+	// fails with ECONFLICT (see FindIdempotencyKey).
+	IdempotencyKey string
 }
 
-// AfterComplete runs inside the completion transaction (e.g. to queue the
-// summary) so both commit together or not at all.
-type AfterComplete func(tx *gorm.DB, sess Session) error
-
-// CompleteSession completes a started (or planned) session.
-func (s *Store) CompleteSession(ctx context.Context, a Actor, id int64, in Completion, after AfterComplete) (Session, error) {
+// CompleteSession completes a started (or planned) session and, in the same
+// transaction, has the outbox queue its summary (a skipped one when
+// SendSummary is off). It returns the session and that message.
+func (s *Store) CompleteSession(ctx context.Context, a Actor, id int64, in Completion) (Session, Message, error) {
 	notes, err := cleanOptionalText("notes", in.Notes, 20000, true)
 	if err != nil {
-		return Session{}, err
+		return Session{}, Message{}, err
 	}
 	signals := []string{}
 	for _, sig := range in.RiskSignals {
-		if !oneOf(sig, s.RiskSignals...) {
-			return Session{}, Invalid("risk_signals", "risk signal %q is not in the vocabulary", sig)
+		if !oneOf(sig, s.riskSignals...) {
+			return Session{}, Message{}, Invalid("risk_signals", "risk signal %q is not in the vocabulary", sig)
 		}
 		if !oneOf(sig, signals...) {
 			signals = append(signals, sig)
 		}
 	}
 	var sess Session
-	err = s.Write(ctx, func(tx *gorm.DB) error {
+	var msg Message
+	err = s.write(ctx, func(tx *gorm.DB) error {
 		if sess, err = s.findSession(tx, a, id); err != nil {
 			return err
 		}
@@ -192,20 +195,25 @@ func (s *Store) CompleteSession(ctx context.Context, a Actor, id int64, in Compl
 		if err != nil {
 			return err
 		}
-		if after != nil {
-			return after(tx, sess)
+		if in.IdempotencyKey != "" {
+			if err := s.claimIdempotencyKey(tx, a.UserID, in.IdempotencyKey, sess.ID); err != nil {
+				return err
+			}
 		}
-		return nil
+		if s.outbox != nil {
+			msg, err = s.outbox.SessionCompleted(ctx, Tx{db: tx}, sess)
+		}
+		return err
 	})
-	return sess, wrap(err, "complete session")
+	return sess, msg, wrap(err, "complete session")
 }
 
 // MarkNoShows marks client-initiated sessions that did not start within grace
 // of their time as no_show, and returns them.
 // after, when set, runs in the same transaction (to queue nudges).
-func (s *Store) MarkNoShows(ctx context.Context, grace time.Duration, after func(tx *gorm.DB, list []Session) error) ([]Session, error) {
+func (s *Store) MarkNoShows(ctx context.Context, grace time.Duration, after func(tx Tx, list []Session) error) ([]Session, error) {
 	var list []Session
-	err := s.Write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		now := s.now()
 		err := tx.Where("status = ? AND initiator = ? AND scheduled_at < ?", SessionPlanned, "client", now.Add(-grace)).
 			Find(&list).Error
@@ -235,7 +243,7 @@ func (s *Store) MarkNoShows(ctx context.Context, grace time.Duration, after func
 		if after == nil {
 			return nil
 		}
-		return after(tx, list)
+		return after(Tx{db: tx}, list)
 	})
 	return list, wrap(err, "mark no-shows")
 }

@@ -9,34 +9,79 @@ import (
 	"gorm.io/gorm"
 )
 
-// Store persists afspraak's domain.
+// Store persists afspraak's domain. Its invariants - every write audited in
+// its own transaction, reach checked on every read - hold inside it, so
+// callers cannot forget them; a transaction never leaves it except as the
+// opaque Tx that its own methods take.
 type Store struct {
-	DB          *gorm.DB
-	Reads       *gorm.DB         // SQLite's read pool (OpenReads); nil: DB serves reads
-	Now         func() time.Time // tests control the clock
-	Policy      PolicyRules      // blended-supervision rules
-	RiskSignals []string         // the vocabulary accepted at completion
-
-	// OnSessionPlanned runs inside the transaction that plans or moves a
-	// session (the notifier queues its reminders there).
-	OnSessionPlanned func(tx *gorm.DB, sess Session) error
+	db          *gorm.DB
+	reads       *gorm.DB // SQLite's read pool (OpenReads); nil: db serves reads
+	clock       func() time.Time
+	policy      PolicyRules
+	riskSignals []string
+	outbox      Outbox
 
 	group groupWriter // message updates, committed together on SQLite
 }
 
-// NewStore returns a store on db using the wall clock.
-func NewStore(db *gorm.DB) *Store {
-	return &Store{DB: db, Now: time.Now}
+// Options configure a store; the zero value is a store with the wall clock,
+// no policy, no risk vocabulary and no outbox.
+type Options struct {
+	Reads       *gorm.DB         // SQLite's read pool (OpenReads); nil: the writer serves reads
+	Clock       func() time.Time // nil: time.Now; tests control the clock
+	Policy      PolicyRules      // blended-supervision rules
+	RiskSignals []string         // the vocabulary accepted at completion
+	Outbox      Outbox           // nil: nothing follows from planning or completing
 }
 
-// Write runs fn in a write transaction. On PostgreSQL it first locks the
+// Outbox is what follows from a write, done inside that write's transaction
+// so that both commit or neither does: the messaging pipeline queues a
+// session's reminders when it is planned or moved, and its summary when it is
+// completed.
+type Outbox interface {
+	SessionPlanned(ctx context.Context, tx Tx, sess Session) error
+	SessionCompleted(ctx context.Context, tx Tx, sess Session) (Message, error)
+}
+
+// Tx is a write transaction of the store. Only the store's own methods read
+// or write through it; the job queue gets its database/sql handle.
+type Tx struct{ db *gorm.DB }
+
+// SQL is the database/sql transaction under tx. It exists for the job queue
+// alone (River inserts and completes jobs in it, so that they commit with the
+// data that caused them); domain data is written through the store.
+func (t Tx) SQL() *sql.Tx { return t.db.Statement.ConnPool.(*sql.Tx) }
+
+// Context is the context the transaction runs under.
+func (t Tx) Context() context.Context { return t.db.Statement.Context }
+
+// NewStore returns a store on db.
+func NewStore(db *gorm.DB, o Options) *Store {
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	return &Store{db: db, reads: o.Reads, clock: o.Clock, policy: o.Policy, riskSignals: o.RiskSignals, outbox: o.Outbox}
+}
+
+// RiskSignals is the vocabulary accepted at completion.
+func (s *Store) RiskSignals() []string { return s.riskSignals }
+
+// Driver names the database: DriverSQLite or DriverPostgres.
+func (s *Store) Driver() string { return s.db.Dialector.Name() }
+
+// Write runs fn in a write transaction of the store.
+func (s *Store) Write(ctx context.Context, fn func(tx Tx) error) error {
+	return s.write(ctx, func(tx *gorm.DB) error { return fn(Tx{db: tx}) })
+}
+
+// write runs fn in a write transaction. On PostgreSQL it first locks the
 // audit chain's head, which every audited write takes anyway. Taken before any
 // row lock, it gives all writers one lock order: otherwise a transaction that
 // locked a row (an update, or a foreign key's share lock) and then waits for
 // the head deadlocks with one that holds the head and then wants that row.
 // SQLite's immediate transactions are serialised already.
-func (s *Store) Write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if tx.Dialector.Name() == DriverPostgres {
 			if err := tx.Exec("SELECT 1 FROM audit_head WHERE id = 1 FOR UPDATE").Error; err != nil {
 				return fmt.Errorf("audit head: %w", err)
@@ -46,25 +91,21 @@ func (s *Store) Write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	})
 }
 
-// SQLTx is the database/sql transaction under a GORM transaction: River's
-// InsertTx takes it.
-func SQLTx(tx *gorm.DB) *sql.Tx { return tx.Statement.ConnPool.(*sql.Tx) }
-
-// Reader is where reads outside a write transaction go: the read pool when
-// there is one, else DB.
-func (s *Store) Reader(ctx context.Context) *gorm.DB {
-	if s.Reads != nil {
-		return s.Reads.WithContext(ctx)
+// reader is where reads outside a write transaction go: the read pool when
+// there is one, else the writer.
+func (s *Store) reader(ctx context.Context) *gorm.DB {
+	if s.reads != nil {
+		return s.reads.WithContext(ctx)
 	}
-	return s.DB.WithContext(ctx)
+	return s.db.WithContext(ctx)
 }
 
-// Close closes the read pool (the caller that opened DB closes it).
+// Close closes the read pool (the caller that opened the writer closes it).
 func (s *Store) Close() error {
-	if s.Reads == nil {
+	if s.reads == nil {
 		return nil
 	}
-	sqlDB, err := s.Reads.DB()
+	sqlDB, err := s.reads.DB()
 	if err != nil {
 		return err
 	}
@@ -72,7 +113,7 @@ func (s *Store) Close() error {
 }
 
 func (s *Store) now() time.Time {
-	return s.Now().UTC().Truncate(time.Microsecond)
+	return s.clock().UTC().Truncate(time.Microsecond)
 }
 
 // wrap adds context to an error that is not already a domain error.

@@ -77,7 +77,7 @@ func (s *Store) CreateAgendaTemplate(ctx context.Context, a Actor, f TemplateFie
 	}
 	now := s.now()
 	t := AgendaTemplate{TeamID: a.TeamID, Name: f.Name, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now, Items: templateItems(f)}
-	err = s.Write(ctx, func(tx *gorm.DB) error {
+	err = s.write(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&t).Error; err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ func (s *Store) CreateAgendaTemplate(ctx context.Context, a Actor, f TemplateFie
 
 // FindAgendaTemplateByID returns a template of the actor's team (admins: any).
 func (s *Store) FindAgendaTemplateByID(ctx context.Context, a Actor, id int64) (AgendaTemplate, error) {
-	return s.findTemplate(s.Reader(ctx), a, id)
+	return s.findTemplate(s.reader(ctx), a, id)
 }
 
 func (s *Store) findTemplate(tx *gorm.DB, a Actor, id int64) (AgendaTemplate, error) {
@@ -107,7 +107,7 @@ func (s *Store) findTemplate(tx *gorm.DB, a Actor, id int64) (AgendaTemplate, er
 // FindAgendaTemplates lists the actor's team templates (admins: all).
 func (s *Store) FindAgendaTemplates(ctx context.Context, a Actor) ([]AgendaTemplate, error) {
 	var list []AgendaTemplate
-	q := s.Reader(ctx).Preload("Items", func(db *gorm.DB) *gorm.DB { return db.Order("position") })
+	q := s.reader(ctx).Preload("Items", func(db *gorm.DB) *gorm.DB { return db.Order("position") })
 	if a.Role != RoleAdmin {
 		q = q.Where("team_id = ?", a.TeamID)
 	}
@@ -122,7 +122,7 @@ func (s *Store) ReplaceAgendaTemplate(ctx context.Context, a Actor, id int64, f 
 		return AgendaTemplate{}, err
 	}
 	var t AgendaTemplate
-	err = s.Write(ctx, func(tx *gorm.DB) error {
+	err = s.write(ctx, func(tx *gorm.DB) error {
 		if t, err = s.findTemplate(tx, a, id); err != nil {
 			return err
 		}
@@ -140,7 +140,7 @@ func (s *Store) ReplaceAgendaTemplate(ctx context.Context, a Actor, id int64, f 
 
 // DeleteAgendaTemplate removes a team template; sessions planned from it keep their agenda.
 func (s *Store) DeleteAgendaTemplate(ctx context.Context, a Actor, id int64) error {
-	err := s.Write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		t, err := s.findTemplate(tx, a, id)
 		if err != nil {
 			return err

@@ -92,7 +92,7 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, in NewUser) (User, stri
 	}
 	var u User
 	var token string
-	err = s.Write(ctx, func(tx *gorm.DB) error {
+	err = s.write(ctx, func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&User{}).Where("email = ?", in.Email).Count(&n).Error; err != nil {
 			return err
@@ -144,7 +144,7 @@ func (s *Store) FindUserByToken(ctx context.Context, token string) (User, error)
 	// prepared anew on every run (go-sqlite3 clears bindings, which expires
 	// statements whose plan may depend on them); this form is prepared once.
 	var u User
-	err := s.Reader(ctx).
+	err := s.reader(ctx).
 		Where("users.id = (SELECT user_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL)", HashToken(token)).
 		Take(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -156,7 +156,7 @@ func (s *Store) FindUserByToken(ctx context.Context, token string) (User, error)
 // FindUserByID returns a user.
 func (s *Store) FindUserByID(ctx context.Context, id int64) (User, error) {
 	var u User
-	err := s.Reader(ctx).First(&u, id).Error
+	err := s.reader(ctx).First(&u, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return User{}, Errorf(ENOTFOUND, "user %d not found", id)
 	}
@@ -166,7 +166,7 @@ func (s *Store) FindUserByID(ctx context.Context, id int64) (User, error) {
 // FindTeamByID returns a team.
 func (s *Store) FindTeamByID(ctx context.Context, id int64) (Team, error) {
 	var t Team
-	err := s.Reader(ctx).First(&t, id).Error
+	err := s.reader(ctx).First(&t, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Team{}, Errorf(ENOTFOUND, "team %d not found", id)
 	}
@@ -177,7 +177,7 @@ func (s *Store) FindTeamByID(ctx context.Context, id int64) (Team, error) {
 // returns how many were revoked.
 func (s *Store) RevokeUserTokens(ctx context.Context, email string) (int64, error) {
 	var u User
-	err := s.DB.WithContext(ctx).Where("email = ?", strings.ToLower(strings.TrimSpace(email))).First(&u).Error
+	err := s.db.WithContext(ctx).Where("email = ?", strings.ToLower(strings.TrimSpace(email))).First(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return 0, Errorf(ENOTFOUND, "no user with email %q", email)
 	}
@@ -185,7 +185,7 @@ func (s *Store) RevokeUserTokens(ctx context.Context, email string) (int64, erro
 		return 0, wrap(err, "revoke tokens")
 	}
 	var n int64
-	err = s.Write(ctx, func(tx *gorm.DB) error {
+	err = s.write(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&APIToken{}).Where("user_id = ? AND revoked_at IS NULL", u.ID).Update("revoked_at", s.now())
 		if res.Error != nil {
 			return res.Error
@@ -201,7 +201,7 @@ func (s *Store) RevokeUserTokens(ctx context.Context, email string) (int64, erro
 func (s *Store) IssueTokenForEmail(ctx context.Context, email string) (User, string, error) {
 	var u User
 	var token string
-	err := s.Write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		err := tx.Where("email = ?", strings.ToLower(strings.TrimSpace(email))).First(&u).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return Errorf(ENOTFOUND, "no user with email %q", email)

@@ -44,7 +44,7 @@ func (s *Store) CreateWebSession(ctx context.Context, userID int64, ttl time.Dur
 	now := s.now()
 	ws := WebSession{UserID: userID, TokenHash: HashToken(cookie), CSRFToken: csrf,
 		CreatedAt: now, ExpiresAt: now.Add(ttl)}
-	err = s.Write(ctx, func(tx *gorm.DB) error {
+	err = s.write(ctx, func(tx *gorm.DB) error {
 		if err := tx.Where("expires_at < ?", now).Delete(&WebSession{}).Error; err != nil {
 			return err
 		}
@@ -57,7 +57,7 @@ func (s *Store) CreateWebSession(ctx context.Context, userID int64, ttl time.Dur
 // user. A user whose tokens were all revoked is signed out too.
 func (s *Store) FindWebSession(ctx context.Context, cookie string) (WebSession, User, error) {
 	var ws WebSession
-	db := s.Reader(ctx)
+	db := s.reader(ctx)
 	err := db.Where("token_hash = ? AND expires_at > ?", HashToken(cookie), s.now()).First(&ws).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return ws, User{}, Errorf(EUNAUTH, "not signed in")
@@ -76,5 +76,5 @@ func (s *Store) FindWebSession(ctx context.Context, cookie string) (WebSession, 
 
 // DeleteWebSession signs a session out.
 func (s *Store) DeleteWebSession(ctx context.Context, id int64) error {
-	return wrap(s.DB.WithContext(ctx).Delete(&WebSession{}, id).Error, "delete web session")
+	return wrap(s.db.WithContext(ctx).Delete(&WebSession{}, id).Error, "delete web session")
 }

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"afspraak/models"
 	"afspraak/templates"
 )
@@ -25,7 +23,7 @@ type StatusEvent struct {
 // forward (a late "sent" never overwrites "delivered"; "read" beats both).
 // Failed WhatsApp messages fall back to SMS where the code says so.
 func (d *Dispatcher) HandleStatus(ctx context.Context, ev StatusEvent) error {
-	_, err := d.Store.UpdateMessage(ctx, ev.MessageID, func(tx *gorm.DB, m *models.Message, now time.Time) error {
+	_, err := d.Store.UpdateMessage(ctx, ev.MessageID, func(tx models.Tx, m *models.Message, now time.Time) error {
 		if m.TwilioSID != nil && ev.SID != "" && *m.TwilioSID != ev.SID {
 			return models.Errorf(models.EINVALID, "status callback for another message")
 		}
@@ -52,9 +50,9 @@ func (d *Dispatcher) HandleStatus(ctx context.Context, ev StatusEvent) error {
 			d.Metrics.message(m.Kind, ev.Status)
 			return d.endInFailureTx(ctx, tx, m, ev.ErrorCode, now)
 		}
-		m.Status = ev.Status
+		m.Status = ev.Status // the store audits the change
 		d.Metrics.message(m.Kind, ev.Status)
-		return d.Store.AuditTx(tx, models.System, messageAudit("status_change", *m))
+		return nil
 	})
 	return err
 }
@@ -77,7 +75,7 @@ func (d *Dispatcher) HandleInbound(ctx context.Context, ev InboundEvent) error {
 	}
 	kw := ParseKeyword(ev.Body)
 	afterHours := !d.Composer.Hours.Within(d.now())
-	return d.Store.Write(ctx, func(tx *gorm.DB) error {
+	return d.Store.Write(ctx, func(tx models.Tx) error {
 		in := &models.InboundMessage{TwilioSID: ev.SID, Channel: ev.Channel, Keyword: kw.String(), AfterHours: afterHours}
 		if kw == KeywordNone {
 			body := ev.Body
@@ -86,15 +84,9 @@ func (d *Dispatcher) HandleInbound(ctx context.Context, ev InboundEvent) error {
 		if len(clients) > 0 {
 			in.ClientID = &clients[0].ID
 		}
-		fresh, err := d.Store.AddInboundTx(tx, in)
+		fresh, err := d.Store.AddInboundTx(tx, in) // audited by the store
 		if err != nil || !fresh || len(clients) == 0 {
 			return err // a retry of a callback we handled, or an unknown number
-		}
-		err = d.Store.AuditTx(tx, models.Actor{Role: "client"}, models.Audit{Action: "inbound_reply", Entity: "inbound_message",
-			EntityID: in.ID, ClientID: in.ClientID, Changes: map[string]any{"channel": ev.Channel, "keyword": kw.String(),
-				"after_hours": afterHours}})
-		if err != nil {
-			return err
 		}
 		for i, c := range clients { // one number may belong to several client records
 			if err := d.applyKeywordTx(ctx, tx, c, ev.Channel, kw, afterHours && i == 0); err != nil {
@@ -107,7 +99,7 @@ func (d *Dispatcher) HandleInbound(ctx context.Context, ev InboundEvent) error {
 	})
 }
 
-func (d *Dispatcher) applyKeywordTx(ctx context.Context, tx *gorm.DB, c models.Client, channel string, kw Keyword, afterHours bool) error {
+func (d *Dispatcher) applyKeywordTx(ctx context.Context, tx models.Tx, c models.Client, channel string, kw Keyword, afterHours bool) error {
 	switch kw {
 	case KeywordAck:
 		_, err := d.Store.AcknowledgeLatestSummaryTx(tx, c.ID)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"gorm.io/gorm"
 
 	"afspraak/models"
 )
@@ -47,7 +46,7 @@ func (d *Dispatcher) statusCallback(id int64) string {
 
 // queueTx stores m (queued, or scheduled for the next contact window) and
 // inserts its send job in the same transaction.
-func (d *Dispatcher) queueTx(ctx context.Context, tx *gorm.DB, m *models.Message) error {
+func (d *Dispatcher) queueTx(ctx context.Context, tx models.Tx, m *models.Message) error {
 	now := d.now()
 	if m.Status == "" {
 		m.Status = models.MessageQueued
@@ -67,7 +66,7 @@ func (d *Dispatcher) queueTx(ctx context.Context, tx *gorm.DB, m *models.Message
 	if m.ScheduledFor != nil {
 		opts.ScheduledAt = *m.ScheduledFor
 	}
-	_, err := d.Queue.InsertTx(ctx, models.SQLTx(tx), SendMessageArgs{MessageID: m.ID}, opts)
+	_, err := d.Queue.InsertTx(ctx, tx.SQL(), SendMessageArgs{MessageID: m.ID}, opts)
 	return err
 }
 
@@ -85,9 +84,10 @@ func messageFrom(c Composed, kind string, client models.Client, sessionID *int64
 	return m
 }
 
-// QueueSummaryTx builds the session's agreement summary and queues it inside
-// the completion transaction; it returns the stored message.
-func (d *Dispatcher) QueueSummaryTx(ctx context.Context, tx *gorm.DB, sess models.Session) (models.Message, error) {
+// SessionCompleted builds the session's agreement summary and queues it
+// inside the completion transaction (models.Outbox); it returns the stored
+// message.
+func (d *Dispatcher) SessionCompleted(ctx context.Context, tx models.Tx, sess models.Session) (models.Message, error) {
 	data, err := d.Store.SummaryDataTx(tx, sess)
 	if err != nil {
 		return models.Message{}, err
@@ -106,8 +106,9 @@ func (d *Dispatcher) QueueSummaryTx(ctx context.Context, tx *gorm.DB, sess model
 	return m, err
 }
 
-// ScheduleRemindersTx queues the reminder jobs of a planned or moved session.
-func (d *Dispatcher) ScheduleRemindersTx(tx *gorm.DB, sess models.Session) error {
+// SessionPlanned queues the reminder jobs of a planned or moved session
+// inside the transaction that plans it (models.Outbox).
+func (d *Dispatcher) SessionPlanned(ctx context.Context, tx models.Tx, sess models.Session) error {
 	now := d.now()
 	for _, off := range d.ReminderOffsets {
 		at := sess.ScheduledAt.Add(-off)
@@ -115,7 +116,7 @@ func (d *Dispatcher) ScheduleRemindersTx(tx *gorm.DB, sess models.Session) error
 			continue
 		}
 		args := ReminderArgs{SessionID: sess.ID, ScheduledAt: sess.ScheduledAt.UTC(), Offset: off}
-		if _, err := d.Queue.InsertTx(context.Background(), models.SQLTx(tx), args, &river.InsertOpts{ScheduledAt: at}); err != nil {
+		if _, err := d.Queue.InsertTx(ctx, tx.SQL(), args, &river.InsertOpts{ScheduledAt: at}); err != nil {
 			return fmt.Errorf("notify: queue reminder: %w", err)
 		}
 	}

@@ -228,7 +228,7 @@ func (q *Queue) Stop(ctx context.Context) error {
 }
 
 // InsertTx enqueues a job in tx, so that it commits or rolls back with the
-// data that caused it. From GORM: models.SQLTx(tx) inside a transaction. On
+// data that caused it. From the store: tx.SQL() of a models.Tx. On
 // SQLite never enqueue outside tx while tx is open: with one connection that
 // waits for tx forever.
 func (q *Queue) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {

@@ -65,7 +65,7 @@ func (w *pingWorker) Work(ctx context.Context, job *river.Job[pingArgs]) error {
 		if err := tx.Exec("INSERT INTO queue_test_runs (n) VALUES (?)", job.Args.N).Error; err != nil {
 			return err
 		}
-		_, err := notify.CompleteTx(ctx, models.SQLTx(tx), job)
+		_, err := notify.CompleteTx(ctx, tx.Statement.ConnPool.(*sql.Tx), job)
 		return err
 	})
 }
@@ -130,7 +130,7 @@ func enqueue(ctx context.Context, gdb *gorm.DB, q *notify.Queue, n int, fail boo
 		if err := tx.Exec("INSERT INTO queue_test_rows (n) VALUES (?)", n).Error; err != nil {
 			return err
 		}
-		if _, err := q.InsertTx(ctx, models.SQLTx(tx), pingArgs{N: n}, nil); err != nil {
+		if _, err := q.InsertTx(ctx, tx.Statement.ConnPool.(*sql.Tx), pingArgs{N: n}, nil); err != nil {
 			return err
 		}
 		if fail {

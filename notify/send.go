@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"gorm.io/gorm"
 
 	"afspraak/models"
 )
@@ -29,7 +28,7 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendMessageArgs]) 
 	}
 	if now := d.now(); !d.Composer.Hours.Within(now) && m.Kind != models.KindAutoReply {
 		next := d.Composer.Hours.Next(now)
-		_, err := d.Store.UpdateMessage(ctx, m.ID, func(_ *gorm.DB, m *models.Message, _ time.Time) error {
+		_, err := d.Store.UpdateMessage(ctx, m.ID, func(_ models.Tx, m *models.Message, _ time.Time) error {
 			n := next.UTC()
 			m.Status, m.ScheduledFor = models.MessageScheduled, &n
 			return nil
@@ -46,7 +45,7 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendMessageArgs]) 
 		return err
 	}
 	prior := m.Attempts
-	m, err = d.Store.UpdateMessage(ctx, m.ID, func(_ *gorm.DB, m *models.Message, now time.Time) error {
+	m, err = d.Store.UpdateMessage(ctx, m.ID, func(_ models.Tx, m *models.Message, now time.Time) error {
 		m.Attempts++
 		if m.FirstAttemptAt == nil {
 			m.FirstAttemptAt = &now
@@ -95,7 +94,7 @@ func (d *Dispatcher) outbound(m models.Message) OutboundMessage {
 
 // checkConsent skips a message whose channel lost consent since it was queued.
 func (d *Dispatcher) checkConsent(ctx context.Context, m models.Message) (bool, error) {
-	c, err := d.Store.FindClientTx(d.Store.Reader(ctx), m.ClientID)
+	c, err := d.Store.FindClient(ctx, m.ClientID)
 	if err != nil {
 		return false, err
 	}
@@ -103,7 +102,7 @@ func (d *Dispatcher) checkConsent(ctx context.Context, m models.Message) (bool, 
 	if ok || m.Kind == models.KindAutoReply {
 		return false, nil
 	}
-	_, err = d.Store.UpdateMessage(ctx, m.ID, func(_ *gorm.DB, m *models.Message, _ time.Time) error {
+	_, err = d.Store.UpdateMessage(ctx, m.ID, func(_ models.Tx, m *models.Message, _ time.Time) error {
 		m.Status, m.SkipReason = models.MessageSkipped, SkipNoConsent
 		return nil
 	})
@@ -112,16 +111,14 @@ func (d *Dispatcher) checkConsent(ctx context.Context, m models.Message) (bool, 
 }
 
 func (d *Dispatcher) accepted(ctx context.Context, m models.Message, res SendResult) error {
-	m, err := d.Store.UpdateMessage(ctx, m.ID, func(tx *gorm.DB, m *models.Message, now time.Time) error {
+	m, err := d.Store.UpdateMessage(ctx, m.ID, func(tx models.Tx, m *models.Message, now time.Time) error {
 		sid := res.SID
 		m.TwilioSID, m.SentAt, m.Status = &sid, &now, res.Status
 		if m.Status == "" {
 			m.Status = "queued"
 		}
-		if _, err := d.Store.AddMessageEventTx(tx, &models.MessageEvent{MessageID: m.ID, Status: m.Status, Source: "send"}); err != nil {
-			return err
-		}
-		return d.Store.AuditTx(tx, models.System, messageAudit("send", *m))
+		_, err := d.Store.AddMessageEventTx(tx, &models.MessageEvent{MessageID: m.ID, Status: m.Status, Source: "send"})
+		return err // the store audits the hand-over
 	})
 	if err != nil {
 		return err
@@ -141,14 +138,14 @@ func (d *Dispatcher) failed(ctx context.Context, m models.Message, err error) er
 	}
 	switch se.Class {
 	case ErrPermanent, ErrNoWhatsApp:
-		_, uerr := d.Store.UpdateMessage(ctx, m.ID, func(tx *gorm.DB, m *models.Message, now time.Time) error {
+		_, uerr := d.Store.UpdateMessage(ctx, m.ID, func(tx models.Tx, m *models.Message, now time.Time) error {
 			return d.endInFailureTx(ctx, tx, m, se.Code, now)
 		})
 		d.Metrics.message(m.Kind, models.MessageFailed)
 		d.Logger.WarnContext(ctx, "message failed", slog.Int64("message_id", m.ID), slog.Int("error_code", se.Code))
 		return uerr
 	case ErrRetry:
-		_, uerr := d.Store.UpdateMessage(ctx, m.ID, func(_ *gorm.DB, m *models.Message, _ time.Time) error {
+		_, uerr := d.Store.UpdateMessage(ctx, m.ID, func(_ models.Tx, m *models.Message, _ time.Time) error {
 			// Never processed. Attempts stay counted, so the retry still looks
 			// up any earlier uncertain attempt before sending.
 			m.Status, m.ErrorCode = models.MessageQueued, se.Code
@@ -162,14 +159,11 @@ func (d *Dispatcher) failed(ctx context.Context, m models.Message, err error) er
 
 // endInFailureTx marks m failed with code and applies what the code means:
 // 21610 withdraws SMS consent; WhatsApp unreachability falls back to SMS.
-func (d *Dispatcher) endInFailureTx(ctx context.Context, tx *gorm.DB, m *models.Message, code int, now time.Time) error {
+func (d *Dispatcher) endInFailureTx(ctx context.Context, tx models.Tx, m *models.Message, code int, now time.Time) error {
 	if m.Status != "undelivered" {
 		m.Status = models.MessageFailed
 	}
-	m.ErrorCode, m.FailedAt = code, &now
-	if err := d.Store.AuditTx(tx, models.System, messageAudit("fail", *m)); err != nil {
-		return err
-	}
+	m.ErrorCode, m.FailedAt = code, &now // the store audits the failure
 	if code == 21610 {
 		if err := d.Store.SetConsentTx(tx, m.ClientID, ChannelSMS, false, "provider_opt_out"); err != nil {
 			return err
@@ -179,12 +173,6 @@ func (d *Dispatcher) endInFailureTx(ctx context.Context, tx *gorm.DB, m *models.
 		return nil
 	}
 	return d.fallbackTx(ctx, tx, *m)
-}
-
-// messageAudit is an audit event about m: its status, never its body.
-func messageAudit(action string, m models.Message) models.Audit {
-	return models.Audit{Action: action, Entity: "message", EntityID: m.ID, ClientID: &m.ClientID,
-		Changes: map[string]any{"kind": m.Kind, "channel": m.Channel, "status": m.Status, "error_code": m.ErrorCode}}
 }
 
 func (d *Dispatcher) log(ctx context.Context, msg string, m models.Message) {

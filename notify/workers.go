@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"gorm.io/gorm"
 
 	"afspraak/models"
 	"afspraak/templates"
@@ -14,7 +13,7 @@ import (
 
 // fallbackTx queues an SMS copy of a WhatsApp message that could not be
 // delivered, when the client consented to SMS.
-func (d *Dispatcher) fallbackTx(ctx context.Context, tx *gorm.DB, failed models.Message) error {
+func (d *Dispatcher) fallbackTx(ctx context.Context, tx models.Tx, failed models.Message) error {
 	client, err := d.Store.FindClientTx(tx, failed.ClientID)
 	if err != nil || !client.ConsentSMS {
 		return err
@@ -54,7 +53,7 @@ type ReminderWorker struct {
 // Work queues the reminder message, unless the session moved or was cancelled.
 func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs]) error {
 	d := w.D
-	return d.Store.Write(ctx, func(tx *gorm.DB) error {
+	return d.Store.Write(ctx, func(tx models.Tx) error {
 		sess, err := d.Store.FindSessionTx(tx, job.Args.SessionID)
 		// Compared to the microsecond: the job keeps the time as it was
 		// given, nanoseconds and all, while PostgreSQL stores microseconds.
@@ -81,7 +80,7 @@ func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 		}
 		// The job completes in the transaction that stores its reminder, so a
 		// crash cannot leave a stored reminder with a job that runs again.
-		_, err = CompleteTx(ctx, models.SQLTx(tx), job)
+		_, err = CompleteTx(ctx, tx.SQL(), job)
 		return err
 	})
 }
@@ -95,7 +94,7 @@ type NoShowWorker struct {
 // Work runs one sweep.
 func (w *NoShowWorker) Work(ctx context.Context, _ *river.Job[NoShowSweepArgs]) error {
 	d := w.D
-	list, err := d.Store.MarkNoShows(ctx, d.NoShowGrace, func(tx *gorm.DB, list []models.Session) error {
+	list, err := d.Store.MarkNoShows(ctx, d.NoShowGrace, func(tx models.Tx, list []models.Session) error {
 		for _, sess := range list {
 			client, err := d.Store.FindClientTx(tx, sess.ClientID)
 			if err != nil {

@@ -4,11 +4,13 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"afspraak/app"
 	"afspraak/models"
 )
 
@@ -45,7 +47,7 @@ func (h *Handler) headers(c *fiber.Ctx) error {
 
 // secure reports whether cookies get the Secure flag.
 func (h *Handler) secure(c *fiber.Ctx) bool {
-	return c.Protocol() == "https" || strings.HasPrefix(h.PublicBaseURL, "https://")
+	return c.Protocol() == "https" || h.publicHTTPS()
 }
 
 func (h *Handler) setCookie(c *fiber.Ctx, name, value string, expires time.Time) {
@@ -61,7 +63,7 @@ func (h *Handler) auth(c *fiber.Ctx) error {
 	if v == "" {
 		return c.Redirect("/aanmelden", fiber.StatusSeeOther)
 	}
-	ws, u, err := h.Store.FindWebSession(c.UserContext(), v)
+	ws, u, err := h.store.FindWebSession(c.UserContext(), v)
 	if models.ErrorCode(err) == models.EUNAUTH {
 		h.setCookie(c, sessionCookie, "", time.Unix(0, 0))
 		return c.Redirect("/aanmelden", fiber.StatusSeeOther)
@@ -118,28 +120,23 @@ func (h *Handler) signIn(c *fiber.Ctx) error {
 		return h.forbidden(c)
 	}
 	ctx := c.UserContext()
-	if h.throttle.blocked(c.IP(), time.Now()) {
+	u, err := h.app.SignIn(ctx, c.FormValue("token"), c.IP(), app.DoorWeb)
+	var throttled *app.ThrottledError
+	switch {
+	case errors.As(err, &throttled):
 		c.Locals(localError, tr(langOf(c), "signin.throttled"))
 		return h.render(c, fiber.StatusTooManyRequests, "signin", "title.signin", c.Cookies(preCookie))
-	}
-	u, err := h.Store.FindUserByToken(ctx, strings.TrimSpace(c.FormValue("token")))
-	if models.ErrorCode(err) == models.EUNAUTH {
-		h.throttle.failed(c.IP(), time.Now())
-		if aerr := h.Store.RecordAudit(ctx, models.Actor{Role: "anonymous"},
-			models.Audit{Action: "login_failed", Entity: "web_session"}); aerr != nil {
-			return h.fail(c, aerr)
-		}
+	case models.ErrorCode(err) == models.EUNAUTH:
 		c.Locals(localError, tr(langOf(c), "signin.wrong"))
 		return h.render(c, fiber.StatusUnauthorized, "signin", "title.signin", c.Cookies(preCookie))
+	case err != nil:
+		return h.fail(c, err)
 	}
+	ws, cookie, err := h.store.CreateWebSession(ctx, u.ID, h.sessionTTL)
 	if err != nil {
 		return h.fail(c, err)
 	}
-	ws, cookie, err := h.Store.CreateWebSession(ctx, u.ID, h.SessionTTL)
-	if err != nil {
-		return h.fail(c, err)
-	}
-	if err := h.Store.RecordAudit(ctx, models.ActorFor(u), models.Audit{Action: "login", Entity: "web_session", EntityID: ws.ID}); err != nil {
+	if err := h.store.RecordAudit(ctx, models.ActorFor(u), models.Audit{Action: "login", Entity: "web_session", EntityID: ws.ID}); err != nil {
 		return h.fail(c, err)
 	}
 	h.setCookie(c, preCookie, "", time.Unix(0, 0))
@@ -150,7 +147,7 @@ func (h *Handler) signIn(c *fiber.Ctx) error {
 // signOut ends the session on the server and in the browser.
 func (h *Handler) signOut(c *fiber.Ctx) error {
 	s := c.Locals(localSession).(signedIn)
-	if err := h.Store.DeleteWebSession(c.UserContext(), s.ws.ID); err != nil {
+	if err := h.store.DeleteWebSession(c.UserContext(), s.ws.ID); err != nil {
 		return h.fail(c, err)
 	}
 	h.setCookie(c, sessionCookie, "", time.Unix(0, 0))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"afspraak/app/apptest"
 	"afspraak/models"
 )
 
@@ -95,8 +96,8 @@ func TestBrowserWorkersDay(t *testing.T) {
 	if msgs := textOf(ctx, t, "#berichten"); !strings.Contains(msgs, "Afgeleverd") {
 		t.Errorf("message status after the delivered callback: %q", msgs)
 	}
-	if err := e.fake.SendInbound(context.Background(), e.base+"/webhooks/twilio/inbound", publicBase+"/webhooks/twilio/inbound",
-		phone, smsFrom, "OK"); err != nil {
+	if err := e.fake.SendInbound(context.Background(), e.base+"/webhooks/twilio/inbound", apptest.PublicBase+"/webhooks/twilio/inbound",
+		phone, apptest.SMSFrom, "OK"); err != nil {
 		t.Fatal(err)
 	}
 	run(ctx, t, "see the status", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#berichten`)), shot("session-completed"), axe(t, "session-completed"))

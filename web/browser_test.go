@@ -3,9 +3,6 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,23 +11,15 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-	"github.com/twilio/twilio-go/client"
 
-	"afspraak/api"
+	"afspraak/app"
+	"afspraak/app/apptest"
 	"afspraak/models"
-	"afspraak/models/modelstest"
-	"afspraak/notify"
 	"afspraak/notify/twiliofake"
-	"afspraak/web"
+	"afspraak/server"
 )
 
-const (
-	chromium   = "/usr/bin/chromium"
-	fakeSID    = "AC0123456789abcdef0123456789abcdef"
-	fakeToken  = "0123456789abcdef0123456789abcdef"
-	publicBase = "https://afspraak.example.org"
-	smsFrom    = "+3197010000000"
-)
+const chromium = "/usr/bin/chromium"
 
 // liveEnv is the whole service on a loopback port with a running job queue
 // and a fake Twilio that the real twilio-go client talks to.
@@ -42,55 +31,9 @@ type liveEnv struct {
 
 func newLiveEnv(t *testing.T) *liveEnv {
 	t.Helper()
-	t.Setenv("TWILIO_EDGE", "")
-	t.Setenv("TWILIO_REGION", "")
-	store := modelstest.Store(t, models.DriverSQLite)
-	db := store.DB
-	store.Policy = models.PolicyRules{HighRiskMaxRemote: 1, MediumRiskMaxRemote: 3, StartPhaseFaceToFace: 2, RiskSignalFaceToFace: true}
-	store.RiskSignals = riskSignals
-	sqlDB, _ := db.DB()
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	hours, _ := notify.NewContactHours("Europe/Amsterdam", []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, "00:00", "24:00")
-	fake := twiliofake.New(fakeSID, fakeToken)
-	t.Cleanup(fake.Close)
-	ts, err := notify.NewTwilioSender(notify.TwilioConfig{AccountSID: fakeSID, AuthToken: fakeToken, APIBaseURL: fake.URL(),
-		SMSFrom: smsFrom, WhatsAppFrom: "+14155238886", Timeout: 2 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	composer := notify.Composer{Hours: hours, CrisisNumber: "113"}
-	disp := &notify.Dispatcher{Store: store, Composer: composer, PublicBaseURL: publicBase, Logger: logger, Sender: ts, Finder: ts}
-	if err := notify.MigrateQueue(context.Background(), sqlDB, models.DriverSQLite); err != nil {
-		t.Fatal(err)
-	}
-	q, err := notify.NewQueue(sqlDB, notify.QueueConfig{Driver: models.DriverSQLite, Workers: disp.Workers(), Logger: logger,
-		JobTimeout: 5 * time.Second, RescueAfter: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	disp.Queue = q
-	v := client.NewRequestValidator(fakeToken)
-	h := &web.Handler{Store: store, Composer: composer, Notifier: disp, Logger: logger, RiskSignals: riskSignals}
-	srv := &api.Server{Store: store, DB: sqlDB, Logger: logger, Composer: composer, Notifier: disp, Validator: &v,
-		PublicBaseURL: publicBase, Web: h}
-	app := srv.App()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = app.Listener(ln) }()
-	base := "http://" + ln.Addr().String()
-	fake.RouteCallbacks(publicBase, base)
-	if err := q.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = app.ShutdownWithTimeout(2 * time.Second)
-		_ = q.Stop(ctx)
-	})
-	return &liveEnv{base: base, fake: fake, store: store}
+	e := apptest.New(t, apptest.Options{Twilio: true, Start: true,
+		Config: func(c *app.Config) { c.Notify.ReminderOffsets = nil }})
+	return &liveEnv{base: e.Listen(server.New(e.App)), fake: e.Fake, store: e.Store}
 }
 
 // newBrowser starts headless chromium, or skips the test when it is absent.

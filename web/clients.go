@@ -8,7 +8,7 @@ import (
 
 // clients lists the clients in reach.
 func (h *Handler) clients(c *fiber.Ctx) error {
-	list, _, err := h.Store.FindClients(c.UserContext(), actor(c), models.ClientFilter{Page: models.Page{Limit: 200}})
+	list, _, err := h.store.FindClients(c.UserContext(), actor(c), models.ClientFilter{Page: models.Page{Limit: 200}})
 	if err != nil {
 		return h.fail(c, err)
 	}
@@ -35,30 +35,30 @@ func (h *Handler) client(c *fiber.Ctx) error {
 	ctx, a := c.UserContext(), actor(c)
 	var d clientData
 	var err error
-	if d.Client, err = h.Store.FindClientByID(ctx, a, id); err != nil {
+	if d.Client, err = h.store.FindClientByID(ctx, a, id); err != nil {
 		return h.storeError(c, err, func() error { return h.fail(c, err) })
 	}
-	if d.Consent, err = h.Store.FindConsentEvents(ctx, id); err != nil {
+	if d.Consent, err = h.store.FindConsentEvents(ctx, actor(c), id); err != nil {
 		return h.fail(c, err)
 	}
-	if d.Agreements, err = h.Store.FindAgreements(ctx, models.AgreementFilter{ClientID: &id}); err != nil {
+	if d.Agreements, err = h.store.FindAgreements(ctx, actor(c), models.AgreementFilter{ClientID: &id}); err != nil {
 		return h.fail(c, err)
 	}
-	sessions, _, err := h.Store.FindSessions(ctx, a, models.SessionFilter{ClientID: &id, Page: models.Page{Limit: 200}})
+	sessions, _, err := h.store.FindSessions(ctx, a, models.SessionFilter{ClientID: &id, Page: models.Page{Limit: 200}})
 	if err != nil {
 		return h.fail(c, err)
 	}
 	for _, s := range sessions {
 		d.Sessions = append(d.Sessions, sessionRow{Session: s, ClientName: d.Client.Name, Local: s.ScheduledAt.In(h.loc())})
 	}
-	msgs, _, err := h.Store.FindMessages(ctx, a, models.MessageFilter{ClientID: &id, Page: models.Page{Limit: 100}})
+	msgs, _, err := h.store.FindMessages(ctx, a, models.MessageFilter{ClientID: &id, Page: models.Page{Limit: 100}})
 	if err != nil {
 		return h.fail(c, err)
 	}
 	if d.Messages, err = h.messageRows(c, msgs, d.Agreements); err != nil {
 		return h.fail(c, err)
 	}
-	if d.Replies, err = h.Store.FindInbound(ctx, id, 20); err != nil {
+	if d.Replies, err = h.store.FindInbound(ctx, actor(c), id, 20); err != nil {
 		return h.fail(c, err)
 	}
 	return h.render(c, fiber.StatusOK, "client", "title.client", d)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"github.com/gofiber/fiber/v2"
-	"gorm.io/gorm"
 
 	"afspraak/models"
 	"afspraak/notify"
@@ -33,19 +32,16 @@ func (h *Handler) showComplete(c *fiber.Ctx, status int) error {
 	if !d.Editable {
 		return c.Redirect(sessionPath(id), fiber.StatusSeeOther)
 	}
-	data, err := h.Store.SummaryData(c.UserContext(), d.Session)
+	p, err := h.app.SummaryPreview(c.UserContext(), actor(c), id)
 	if err != nil {
 		return h.fail(c, err)
 	}
-	p, err := h.Composer.Summary(notify.SummaryInput(data))
-	if err != nil {
-		return h.fail(c, err)
-	}
-	return h.render(c, status, "complete", "title.complete", completeData{sessionData: d, Preview: p, RiskSignals: h.RiskSignals})
+	return h.render(c, status, "complete", "title.complete", completeData{sessionData: d, Preview: p.Composed,
+		RiskSignals: h.store.RiskSignals()})
 }
 
 // complete completes the session and queues the summary in the same
-// transaction, as the API does, then shows the session with its message.
+// transaction (the API's workflow), then shows the session with its message.
 func (h *Handler) complete(c *fiber.Ctx) error {
 	id, ok := paramID(c, "id")
 	if !ok {
@@ -62,12 +58,8 @@ func (h *Handler) complete(c *fiber.Ctx) error {
 			}
 		})
 	}
-	ctx := c.UserContext()
 	in := models.Completion{RiskSignals: signals, Notes: c.FormValue("notes"), SendSummary: c.FormValue("send_summary") == "on"}
-	_, err = h.Store.CompleteSession(ctx, actor(c), id, in, func(tx *gorm.DB, sess models.Session) error {
-		_, err := h.Notifier.QueueSummaryTx(ctx, tx, sess)
-		return err
-	})
+	_, err = h.app.CompleteSession(c.UserContext(), actor(c), id, in)
 	if err != nil {
 		return h.storeError(c, err, func() error { return h.showComplete(c, fiber.StatusUnprocessableEntity) })
 	}

@@ -36,13 +36,13 @@ func (h *Handler) workerReport(c *fiber.Ctx) error {
 	if len(d.Report.Rows) == 1 {
 		d.Worker = d.Report.Rows[0]
 	}
-	from, to, _ := h.period(c)
-	end := to.AddDate(0, 0, 1)
-	list, _, err := h.Store.FindSessions(ctx, a, models.SessionFilter{WorkerID: &id, From: &from, To: &end, Page: models.Page{Limit: 200}})
+	p, _ := h.app.ReportPeriod(c.Query("from"), c.Query("to")) // followUp checked it
+	from, end := p.From, p.To.AddDate(0, 0, 1)
+	list, _, err := h.store.FindSessions(ctx, a, models.SessionFilter{WorkerID: &id, From: &from, To: &end, Page: models.Page{Limit: 200}})
 	if err != nil {
 		return h.fail(c, err)
 	}
-	clients, _, err := h.Store.FindClients(ctx, a, models.ClientFilter{WorkerID: &id, Page: models.Page{Limit: 200}})
+	clients, _, err := h.store.FindClients(ctx, a, models.ClientFilter{WorkerID: &id, Page: models.Page{Limit: 200}})
 	if err != nil {
 		return h.fail(c, err)
 	}
@@ -62,11 +62,11 @@ func (h *Handler) workerReport(c *fiber.Ctx) error {
 
 func (h *Handler) workerSession(c *fiber.Ctx, s models.Session, name string) (workerSession, error) {
 	ws := workerSession{sessionRow: sessionRow{Session: s, ClientName: name, Local: s.ScheduledAt.In(h.loc())}}
-	msgs, _, err := h.Store.FindMessages(c.UserContext(), actor(c), models.MessageFilter{SessionID: &s.ID})
+	msgs, _, err := h.store.FindMessages(c.UserContext(), actor(c), models.MessageFilter{SessionID: &s.ID})
 	if err != nil {
 		return ws, err
 	}
-	ags, err := h.Store.FindAgreements(c.UserContext(), models.AgreementFilter{SessionID: &s.ID})
+	ags, err := h.store.FindAgreements(c.UserContext(), actor(c), models.AgreementFilter{SessionID: &s.ID})
 	if err != nil {
 		return ws, err
 	}

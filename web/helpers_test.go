@@ -1,90 +1,44 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"afspraak/api"
+	"afspraak/app"
+	"afspraak/app/apptest"
 	"afspraak/models"
-	"afspraak/models/modelstest"
-	"afspraak/notify"
-	"afspraak/web"
+	"afspraak/server"
 )
 
-// env is the API with the web interface on a fresh database.
+// env is the API with the web interface, built as serve builds it
+// (apptest, server.New), on a fresh database; jobs are queued but none runs.
 type env struct {
+	*apptest.Env
 	t     *testing.T
 	app   *fiber.App
 	store *models.Store
-	web   *web.Handler
-	logs  *syncBuffer
+	logs  *apptest.SyncBuffer
 }
 
-// syncBuffer is a log buffer safe for concurrent writers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
+var riskSignals = apptest.RiskSignals
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-var riskSignals = []string{"cannot_assess_emotion", "third_party_present", "under_influence", "evasive",
-	"threat_or_escalation", "technical_problems"}
-
-// newEnv builds the server as main does, with an insert-only queue (messages
-// are queued, no job runs) and the dry-run sender.
+// newEnv builds the service with public address publicBaseURL, contact hours
+// around the clock, no reminders and the dry-run sender.
 func newEnv(t *testing.T, publicBaseURL string) *env {
 	t.Helper()
-	store := modelstest.Store(t, models.DriverSQLite)
-	db := store.DB
-	store.Policy = models.PolicyRules{HighRiskMaxRemote: 1, MediumRiskMaxRemote: 3, StartPhaseFaceToFace: 2, RiskSignalFaceToFace: true}
-	store.RiskSignals = riskSignals
-	sqlDB, _ := db.DB()
-	logs := &syncBuffer{}
-	logger := slog.New(slog.NewTextHandler(logs, nil))
-	hours, err := notify.NewContactHours("Europe/Amsterdam", []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, "00:00", "23:59")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := notify.MigrateQueue(context.Background(), sqlDB, models.DriverSQLite); err != nil {
-		t.Fatal(err)
-	}
-	queue, err := notify.NewQueue(sqlDB, notify.QueueConfig{Driver: models.DriverSQLite, Logger: logger})
-	if err != nil {
-		t.Fatal(err)
-	}
-	composer := notify.Composer{Hours: hours, CrisisNumber: "113"}
-	disp := &notify.Dispatcher{Store: store, Queue: queue, Sender: notify.DryRunSender{Logger: logger},
-		Composer: composer, PublicBaseURL: publicBaseURL, Logger: logger}
-	h := &web.Handler{Store: store, Logger: logger, PublicBaseURL: publicBaseURL, RiskSignals: riskSignals}
-	srv := &api.Server{Store: store, DB: sqlDB, Logger: logger, Web: h, PublicBaseURL: publicBaseURL}
-	app := srv.App()
-	// Set after App, as main does once the notifier exists.
-	h.Composer, h.Notifier = composer, disp
-	srv.Composer, srv.Notifier = composer, disp
-	return &env{t: t, app: app, store: store, web: h, logs: logs}
+	e := apptest.New(t, apptest.Options{Config: func(c *app.Config) {
+		c.Server.PublicBaseURL, c.Notify.ReminderOffsets = publicBaseURL, nil
+	}})
+	return &env{Env: e, t: t, app: server.New(e.App), store: e.Store, logs: e.Logs}
 }
 
 // user creates a user and returns it with its token.

@@ -34,7 +34,7 @@ var dict = map[string][2]string{
 	"signin.submit": {"Aanmelden", "Sign in"},
 	"signin.wrong":  {"Deze sleutel kennen we niet, of hij is ingetrokken. Vraag de beheerder om een nieuwe.", "We do not know this token, or it was revoked. Ask your administrator for a new one."},
 
-	"signin.throttled": {"Te vaak een verkeerde sleutel geprobeerd. Wacht een kwartier en probeer het dan opnieuw.", "Too many wrong tokens. Wait a quarter of an hour, then try again."},
+	"signin.throttled": {"Te vaak een verkeerde sleutel geprobeerd. Wacht tien minuten en probeer het dan opnieuw.", "Too many wrong tokens. Wait ten minutes, then try again."},
 
 	"notice.signedout": {"Je bent afgemeld.", "You are signed out."},
 	"notice.planned":   {"Het gesprek is gepland.", "The session is planned."},

@@ -60,7 +60,7 @@ func (h *Handler) messageRows(c *fiber.Ctx, msgs []models.Message, ags []models.
 			t := m.ScheduledFor.In(h.loc())
 			r.ScheduledFor = &t
 		}
-		evs, err := h.Store.FindMessageEvents(c.UserContext(), m.ID)
+		evs, err := h.store.FindMessageEvents(c.UserContext(), actor(c), m.ID)
 		if err != nil {
 			return nil, err
 		}

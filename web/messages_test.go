@@ -1,12 +1,11 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
-
-	"gorm.io/gorm"
 
 	"afspraak/models"
 )
@@ -20,7 +19,7 @@ func TestMessageStatuses(t *testing.T) {
 	s := e.session(w, c)
 	at := time.Date(2030, 3, 4, 7, 0, 0, 0, time.UTC) // 08:00 in Amsterdam
 	body := "x"
-	err := e.store.DB.Transaction(func(tx *gorm.DB) error {
+	err := e.store.Write(context.Background(), func(tx models.Tx) error {
 		failed := models.Message{ClientID: c.ID, SessionID: &s.ID, Kind: models.KindAgreementSummary, Channel: "whatsapp",
 			Recipient: c.Phone, Body: &body, Status: "failed", ErrorCode: 63003}
 		if err := e.store.CreateMessageTx(tx, &failed); err != nil {

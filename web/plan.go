@@ -1,13 +1,11 @@
 package web
 
 import (
-	"context"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"afspraak/api"
 	"afspraak/models"
 	"afspraak/templates"
 )
@@ -44,7 +42,7 @@ func (h *Handler) planForm(c *fiber.Ctx) error {
 
 func (h *Handler) showPlan(c *fiber.Ctx, status int, f planForm, warnings ...models.PolicyWarning) error {
 	ctx, a := c.UserContext(), actor(c)
-	clients, _, err := h.Store.FindClients(ctx, a, models.ClientFilter{Page: models.Page{Limit: 200}})
+	clients, _, err := h.store.FindClients(ctx, a, models.ClientFilter{Page: models.Page{Limit: 200}})
 	if err != nil {
 		return h.fail(c, err)
 	}
@@ -54,7 +52,7 @@ func (h *Handler) showPlan(c *fiber.Ctx, status int, f planForm, warnings ...mod
 		ag, _ := templates.BuiltinAgenda(k, langOf(c))
 		d.Templates = append(d.Templates, templateOption{Value: k, Name: ag.Name})
 	}
-	team, err := h.Store.FindAgendaTemplates(ctx, a)
+	team, err := h.store.FindAgendaTemplates(ctx, a)
 	if err != nil {
 		return h.fail(c, err)
 	}
@@ -79,27 +77,17 @@ func (h *Handler) plan(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	if c.FormValue("action") == "check" {
-		warnings, err := h.Store.CheckPolicy(ctx, actor(c), f.ClientID, when, f.Modality)
+		warnings, err := h.store.CheckPolicy(ctx, actor(c), f.ClientID, when, f.Modality)
 		if err != nil {
 			return h.storeError(c, err, retry)
 		}
 		return h.showPlan(c, fiber.StatusOK, f, warnings...)
 	}
-	items, err := h.resolveTemplate(ctx, actor(c), f.Template)
-	if err != nil {
-		return h.storeError(c, err, retry)
-	}
-	sess, err := h.Store.CreateSession(ctx, actor(c), models.NewSession{ClientID: f.ClientID, ScheduledAt: when,
+	sess, err := h.app.PlanSession(ctx, actor(c), models.NewSession{ClientID: f.ClientID, ScheduledAt: when,
 		DurationMinutes: f.Duration, Modality: f.Modality, Initiator: f.Initiator, Setting: f.Setting,
-		Template: f.Template, TemplateItems: items})
+		Template: f.Template})
 	if err != nil {
 		return h.storeError(c, err, retry)
 	}
 	return c.Redirect("/sessies/"+strconv.FormatInt(sess.ID, 10)+"?ok=planned", fiber.StatusSeeOther)
-}
-
-// resolveTemplate turns a built-in key or a team template's id into its items,
-// exactly as the API does.
-func (h *Handler) resolveTemplate(ctx context.Context, a models.Actor, ref string) ([]models.TemplateItem, error) {
-	return api.ResolveTemplate(ctx, h.Store, a, ref)
 }

@@ -147,7 +147,7 @@ func (h *Handler) baseView(c *fiber.Ctx) view {
 // fail logs an unexpected error with the request id (never personal data:
 // the store's errors name ids only) and shows a plain error page.
 func (h *Handler) fail(c *fiber.Ctx, err error) error {
-	h.Logger.Error("web: request failed", "request_id", models.RequestID(c.UserContext()),
+	h.logger.Error("web: request failed", "request_id", models.RequestID(c.UserContext()),
 		"route", c.Route().Path, "error", err.Error())
 	lang := langOf(c)
 	c.Status(fiber.StatusInternalServerError).Type("html", "utf-8")

@@ -48,21 +48,21 @@ func (h *Handler) loadSession(c *fiber.Ctx, id int64) (sessionData, error) {
 	ctx, a := c.UserContext(), actor(c)
 	var d sessionData
 	var err error
-	if d.Session, err = h.Store.FindSessionByID(ctx, a, id); err != nil {
+	if d.Session, err = h.store.FindSessionByID(ctx, a, id); err != nil {
 		return d, err
 	}
 	d.Local = d.Session.ScheduledAt.In(h.loc())
 	d.Editable = d.Session.Status == models.SessionPlanned || d.Session.Status == models.SessionStarted
-	if d.Client, err = h.Store.FindClientByID(ctx, a, d.Session.ClientID); err != nil {
+	if d.Client, err = h.store.FindClientByID(ctx, a, d.Session.ClientID); err != nil {
 		return d, err
 	}
-	if d.Agenda, err = h.Store.FindAgenda(ctx, id); err != nil {
+	if d.Agenda, err = h.store.FindAgenda(ctx, actor(c), id); err != nil {
 		return d, err
 	}
-	if d.Agreements, err = h.Store.FindAgreements(ctx, models.AgreementFilter{SessionID: &id}); err != nil {
+	if d.Agreements, err = h.store.FindAgreements(ctx, actor(c), models.AgreementFilter{SessionID: &id}); err != nil {
 		return d, err
 	}
-	all, err := h.Store.FindAgreements(ctx, models.AgreementFilter{ClientID: &d.Client.ID})
+	all, err := h.store.FindAgreements(ctx, actor(c), models.AgreementFilter{ClientID: &d.Client.ID})
 	if err != nil {
 		return d, err
 	}
@@ -70,7 +70,7 @@ func (h *Handler) loadSession(c *fiber.Ctx, id int64) (sessionData, error) {
 	for _, ag := range all {
 		d.Carried[ag.ID] = ag
 	}
-	msgs, _, err := h.Store.FindMessages(ctx, a, models.MessageFilter{SessionID: &id})
+	msgs, _, err := h.store.FindMessages(ctx, a, models.MessageFilter{SessionID: &id})
 	if err != nil {
 		return d, err
 	}
@@ -86,7 +86,7 @@ func (h *Handler) start(c *fiber.Ctx) error {
 	if !ok {
 		return h.notFound(c)
 	}
-	if _, err := h.Store.StartSession(c.UserContext(), actor(c), id, c.FormValue("started_by")); err != nil {
+	if _, err := h.store.StartSession(c.UserContext(), actor(c), id, c.FormValue("started_by")); err != nil {
 		return h.storeError(c, err, func() error { return h.showSession(c, fiber.StatusUnprocessableEntity) })
 	}
 	return c.Redirect(sessionPath(id)+"?ok=started", fiber.StatusSeeOther)
@@ -100,7 +100,7 @@ func (h *Handler) updateItem(c *fiber.Ctx) error {
 		return h.notFound(c)
 	}
 	done, notes := c.FormValue("done") == "on", c.FormValue("notes")
-	_, err := h.Store.UpdateAgendaItem(c.UserContext(), actor(c), id, item, models.AgendaItemFields{Done: &done, Notes: &notes})
+	_, err := h.store.UpdateAgendaItem(c.UserContext(), actor(c), id, item, models.AgendaItemFields{Done: &done, Notes: &notes})
 	if err != nil {
 		return h.storeError(c, err, func() error { return h.showSession(c, fiber.StatusUnprocessableEntity) })
 	}
@@ -116,7 +116,7 @@ func (h *Handler) addAgreement(c *fiber.Ctx) error {
 	}
 	text, owner, due := c.FormValue("text"), c.FormValue("owner"), c.FormValue("due_date")
 	include := c.FormValue("not_in_summary") != "on"
-	_, err := h.Store.CreateAgreement(c.UserContext(), actor(c), id, models.AgreementFields{Text: &text, Owner: &owner,
+	_, err := h.store.CreateAgreement(c.UserContext(), actor(c), id, models.AgreementFields{Text: &text, Owner: &owner,
 		DueDate: &due, IncludeInSummary: &include})
 	if err != nil {
 		return h.storeError(c, err, func() error { return h.showSession(c, fiber.StatusUnprocessableEntity) })
@@ -133,7 +133,7 @@ func (h *Handler) closeAgreement(c *fiber.Ctx) error {
 		return h.notFound(c)
 	}
 	status := c.FormValue("status")
-	if _, err := h.Store.UpdateAgreement(c.UserContext(), actor(c), id, models.AgreementFields{Status: &status}); err != nil {
+	if _, err := h.store.UpdateAgreement(c.UserContext(), actor(c), id, models.AgreementFields{Status: &status}); err != nil {
 		return h.storeError(c, err, func() error { return c.Redirect(sessionPath(back), fiber.StatusSeeOther) })
 	}
 	return c.Redirect(sessionPath(back)+"?ok=saved", fiber.StatusSeeOther)

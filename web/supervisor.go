@@ -7,7 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"afspraak/api"
+	"afspraak/app"
 	"afspraak/models"
 )
 
@@ -18,51 +18,17 @@ type reportData struct {
 	SLAHours int
 }
 
-// period reads from/to (YYYY-MM-DD, inclusive) with the API's defaults: the
-// first of this month until today.
-func (h *Handler) period(c *fiber.Ctx) (from, to time.Time, err error) {
-	loc := h.loc()
-	now := time.Now().In(loc)
-	from = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc)
-	to = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
-	if v := c.Query("from"); v != "" {
-		if from, err = time.ParseInLocation(time.DateOnly, v, loc); err != nil {
-			return from, to, models.Invalid("from", "from must be a date such as 2026-03-31")
-		}
-	}
-	if v := c.Query("to"); v != "" {
-		if to, err = time.ParseInLocation(time.DateOnly, v, loc); err != nil {
-			return from, to, models.Invalid("to", "to must be a date such as 2026-03-31")
-		}
-	}
-	if to.Before(from) {
-		return from, to, models.Invalid("to", "to lies before from")
-	}
-	return from, to, nil
-}
-
-// followUp computes the report exactly as the API does and audits the view.
+// followUp computes the report for the period in the query (the API's
+// workflow and defaults) and audits the view.
 func (h *Handler) followUp(c *fiber.Ctx, format string, worker *int64) (reportData, error) {
-	from, to, err := h.period(c)
-	d := reportData{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly), SLAHours: h.SummarySLAHours}
+	d := reportData{From: c.Query("from"), To: c.Query("to"), SLAHours: int(h.app.SummarySLA().Hours())}
+	p, err := h.app.ReportPeriod(d.From, d.To)
 	if err != nil {
 		return d, err
 	}
-	ctx, a := c.UserContext(), actor(c)
-	f := models.ReportFilter{From: from, To: to.AddDate(0, 0, 1), SLA: time.Duration(h.SummarySLAHours) * time.Hour,
-		WorkerID: worker}
-	if d.Report, err = h.Store.FollowUpReport(ctx, a, f); err != nil {
-		return d, err
-	}
-	return d, h.Store.RecordAudit(ctx, a, models.Audit{Action: "report_view", Entity: "report", Changes: map[string]any{
-		"report": "follow_up", "from": d.From, "to": d.To, "format": format, "via": "web", "worker_id": workerID(worker)}})
-}
-
-func workerID(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
+	d.From, d.To = p.From.Format(time.DateOnly), p.To.Format(time.DateOnly)
+	d.Report, err = h.app.FollowUpReport(c.UserContext(), actor(c), p, app.ReportView{WorkerID: worker, Via: app.DoorWeb, Format: format})
+	return d, err
 }
 
 // report shows the follow-up report for a chosen period (supervisors and
@@ -86,7 +52,7 @@ func (h *Handler) reportCSV(c *fiber.Ctx) error {
 		})
 	}
 	var buf bytes.Buffer
-	if err := api.WriteReportCSV(&buf, d.Report); err != nil {
+	if err := app.WriteReportCSV(&buf, d.Report); err != nil {
 		return err
 	}
 	c.Set("Content-Disposition", `attachment; filename="follow-up-`+d.From+`-`+d.To+`.csv"`)
@@ -120,7 +86,7 @@ func (h *Handler) audit(c *fiber.Ctx) error {
 		f.To = &end
 	}
 	var err error
-	if d.Events, d.More, err = h.Store.FindAuditEvents(c.UserContext(), actor(c), f); err != nil {
+	if d.Events, d.More, err = h.store.FindAuditEvents(c.UserContext(), actor(c), f); err != nil {
 		return h.storeError(c, err, func() error { return h.fail(c, err) })
 	}
 	return h.render(c, fiber.StatusOK, "audit", "title.audit", d)

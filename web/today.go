@@ -41,7 +41,7 @@ type todayData struct {
 // waiting and agreements that are due or not acknowledged.
 func (h *Handler) today(c *fiber.Ctx) error {
 	ctx, a := c.UserContext(), actor(c)
-	clients, _, err := h.Store.FindClients(ctx, a, models.ClientFilter{Page: models.Page{Limit: 200}})
+	clients, _, err := h.store.FindClients(ctx, a, models.ClientFilter{Page: models.Page{Limit: 200}})
 	if err != nil {
 		return h.fail(c, err)
 	}
@@ -68,7 +68,7 @@ func (h *Handler) today(c *fiber.Ctx) error {
 }
 
 func (h *Handler) sessionRows(ctx context.Context, a models.Actor, names map[int64]string, from, to time.Time, status string) ([]sessionRow, error) {
-	list, _, err := h.Store.FindSessions(ctx, a, models.SessionFilter{From: &from, To: &to, Status: status,
+	list, _, err := h.store.FindSessions(ctx, a, models.SessionFilter{From: &from, To: &to, Status: status,
 		Page: models.Page{Limit: 200}})
 	out := make([]sessionRow, 0, len(list))
 	for _, s := range list {
@@ -83,7 +83,7 @@ func (h *Handler) sessionRows(ctx context.Context, a models.Actor, names map[int
 func (h *Handler) attention(ctx context.Context, a models.Actor, clients []models.Client, now time.Time, d *todayData) error {
 	weekAgo, dueBy := now.AddDate(0, 0, -7), now.AddDate(0, 0, 7).Format(time.DateOnly)
 	since := now.AddDate(0, 0, -60)
-	done, _, err := h.Store.FindSessions(ctx, a, models.SessionFilter{From: &since, Status: models.SessionCompleted,
+	done, _, err := h.store.FindSessions(ctx, a, models.SessionFilter{From: &since, Status: models.SessionCompleted,
 		Page: models.Page{Limit: 200}})
 	if err != nil {
 		return err
@@ -93,7 +93,7 @@ func (h *Handler) attention(ctx context.Context, a models.Actor, clients []model
 		completed[s.ID] = true
 	}
 	for _, cl := range clients {
-		in, err := h.Store.FindInbound(ctx, cl.ID, 5)
+		in, err := h.store.FindInbound(ctx, a, cl.ID, 5)
 		if err != nil {
 			return err
 		}
@@ -102,7 +102,7 @@ func (h *Handler) attention(ctx context.Context, a models.Actor, clients []model
 				d.Replies = append(d.Replies, replyRow{InboundMessage: m, ClientName: cl.Name})
 			}
 		}
-		ags, err := h.Store.FindAgreements(ctx, models.AgreementFilter{ClientID: &cl.ID, Status: models.AgreementOpen})
+		ags, err := h.store.FindAgreements(ctx, a, models.AgreementFilter{ClientID: &cl.ID, Status: models.AgreementOpen})
 		if err != nil {
 			return err
 		}

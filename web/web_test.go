@@ -2,12 +2,14 @@ package web_test
 
 import (
 	"fmt"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"afspraak/app"
 	"afspraak/models"
 )
 
@@ -87,7 +89,7 @@ func TestCSRFRejected(t *testing.T) {
 	t.Run("sign-in without guard", func(t *testing.T) {
 		e.browser().do("POST", "/aanmelden", url.Values{"token": {token}}).must(t, 403)
 	})
-	ags, _ := e.store.FindAgreements(t.Context(), models.AgreementFilter{SessionID: &s.ID})
+	ags, _ := e.store.FindAgreements(t.Context(), models.Actor{Role: models.RoleAdmin}, models.AgreementFilter{SessionID: &s.ID})
 	if len(ags) != 0 {
 		t.Fatalf("a forged form created %d agreements", len(ags))
 	}
@@ -172,7 +174,7 @@ func TestSessionExpires(t *testing.T) {
 	b := e.browser()
 	b.signIn(token).must(t, 303)
 	b.get("/vandaag").must(t, 200)
-	e.store.Now = func() time.Time { return time.Now().Add(12*time.Hour + time.Minute) }
+	e.Clock.Set(func() time.Time { return time.Now().Add(12*time.Hour + time.Minute) })
 	if p := b.get("/vandaag").must(t, 303); p.Header.Get("Location") != "/aanmelden" {
 		t.Fatalf("an expired session went to %q", p.Header.Get("Location"))
 	}
@@ -182,10 +184,20 @@ func TestSignInThrottled(t *testing.T) {
 	e := newEnv(t, "http://localhost")
 	_, token := e.user("Wim Werker", models.RoleWorker, "Noord")
 	b := e.browser()
-	for range 10 {
+	for range app.ThrottleLimit { // the API's throttle: one per address for both doors
 		b.signIn("afs_wrong").must(t, 401)
 	}
-	if p := b.signIn(token); p.Status != 429 || !strings.Contains(p.Body, "Wacht een kwartier") {
-		t.Fatalf("after 10 wrong tokens: %d", p.Status)
+	if p := b.signIn(token); p.Status != 429 || !strings.Contains(p.Body, "Wacht tien minuten") {
+		t.Fatalf("after %d wrong tokens: %d", app.ThrottleLimit, p.Status)
+	}
+	// The same throttle guards the API: the address is refused there too.
+	req := httptest.NewRequest("GET", "/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := e.app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != 429 {
+		t.Fatalf("the API after the web's failures: %d", res.StatusCode)
 	}
 }

@@ -85,15 +85,20 @@ func open(t testing.TB, driver string) (*gorm.DB, models.DBConfig) {
 }
 
 // Store returns a store on a fresh, migrated database of that driver, with
-// the read pool serve uses (SQLite's query-only connections).
-func Store(t testing.TB, driver string) *models.Store {
+// the read pool serve uses (SQLite's query-only connections) and the options
+// given (at most one; its Reads is replaced).
+func Store(t testing.TB, driver string, opts ...models.Options) *models.Store {
 	t.Helper()
 	db, cfg := open(t, driver)
-	store := models.NewStore(db)
+	var o models.Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
 	var err error
-	if store.Reads, err = models.OpenReads(cfg); err != nil {
+	if o.Reads, err = models.OpenReads(cfg); err != nil {
 		t.Fatalf("modelstest: %v", err)
 	}
+	store := models.NewStore(db, o)
 	t.Cleanup(func() { _ = store.Close() })
 	return store
 }

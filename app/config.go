@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"bytes"
@@ -14,8 +14,8 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Config is every setting of afspraak. Only main reads it; packages receive the
-// sub-structs they need.
+// Config is every setting of afspraak. Only this package reads it: Open
+// hands each part of the object graph the settings it needs.
 type Config struct {
 	Server    ServerConfig    `yaml:"server"`
 	Database  DatabaseConfig  `yaml:"database"`
@@ -101,8 +101,8 @@ type LogConfig struct {
 	Format string `yaml:"format"`
 }
 
-// defaultConfig returns the settings used when config.yaml says nothing.
-func defaultConfig() Config {
+// DefaultConfig returns the settings used when config.yaml says nothing.
+func DefaultConfig() Config {
 	return Config{
 		Server: ServerConfig{
 			Addr:            ":8080",
@@ -156,10 +156,17 @@ func configPath(flagValue string) string {
 	return "config.yaml"
 }
 
-// loadConfig applies defaults, then the YAML file (a missing default file is
+// ReadConfig loads the config named by a --config flag's value: the flag,
+// else $AFSPRAAK_CONFIG, else config.yaml (which may be absent).
+func ReadConfig(flagValue string) (Config, error) {
+	explicit := flagValue != "" || os.Getenv("AFSPRAAK_CONFIG") != ""
+	return LoadConfig(configPath(flagValue), explicit, os.Getenv)
+}
+
+// LoadConfig applies defaults, then the YAML file (a missing default file is
 // fine; a missing named file is not), then environment variables, then validates.
-func loadConfig(path string, explicit bool, getenv func(string) string) (Config, error) {
-	cfg := defaultConfig()
+func LoadConfig(path string, explicit bool, getenv func(string) string) (Config, error) {
+	cfg := DefaultConfig()
 	data, err := os.ReadFile(path)
 	switch {
 	case err == nil:

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"os"
@@ -23,11 +23,11 @@ func envMap(m map[string]string) func(string) string {
 }
 
 func TestLoadConfigDefaults(t *testing.T) {
-	cfg, err := loadConfig(filepath.Join(t.TempDir(), "absent.yaml"), false, envMap(nil))
+	cfg, err := LoadConfig(filepath.Join(t.TempDir(), "absent.yaml"), false, envMap(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(cfg, defaultConfig()) {
+	if !reflect.DeepEqual(cfg, DefaultConfig()) {
 		t.Fatalf("a missing default file should give the defaults")
 	}
 	if cfg.Server.Addr != ":8080" || cfg.Database.Driver != "sqlite" || cfg.Database.DSN != "data/afspraak.db" {
@@ -37,14 +37,14 @@ func TestLoadConfigDefaults(t *testing.T) {
 
 // The shipped config.yaml must load and equal the defaults it documents.
 func TestShippedConfigIsTheDefault(t *testing.T) {
-	cfg, err := loadConfig("config.yaml", true, envMap(nil))
+	cfg, err := LoadConfig("../config.yaml", true, envMap(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := defaultConfig()
+	want := DefaultConfig()
 	want.Twilio.ContentSIDs = map[string]map[string]string{}
 	if !reflect.DeepEqual(cfg, want) {
-		t.Fatalf("config.yaml differs from defaultConfig():\n got %+v\nwant %+v", cfg, want)
+		t.Fatalf("config.yaml differs from DefaultConfig():\n got %+v\nwant %+v", cfg, want)
 	}
 }
 
@@ -63,7 +63,7 @@ twilio:
     agreement_summary: { nl: HXabc, en: HXdef }
 `)
 	secret := writeFile(t, "token", "s3cr3tToken\n")
-	cfg, err := loadConfig(file, true, envMap(map[string]string{
+	cfg, err := LoadConfig(file, true, envMap(map[string]string{
 		"AFSPRAAK_SERVER_ADDR":                     ":9100",
 		"AFSPRAAK_NOTIFY_CONTACT_HOURS_END":        "24:00",
 		"AFSPRAAK_NOTIFY_CONTACT_HOURS_DAYS":       "mon, sat",
@@ -115,7 +115,7 @@ func TestLoadConfigErrorsNameTheKey(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := loadConfig(writeFile(t, "c.yaml", c.yaml), true, envMap(c.env))
+			_, err := LoadConfig(writeFile(t, "c.yaml", c.yaml), true, envMap(c.env))
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("got error %v, want one naming %q", err, c.want)
 			}
@@ -124,7 +124,7 @@ func TestLoadConfigErrorsNameTheKey(t *testing.T) {
 }
 
 func TestLoadConfigMissingExplicitFile(t *testing.T) {
-	if _, err := loadConfig(filepath.Join(t.TempDir(), "nope.yaml"), true, envMap(nil)); err == nil {
+	if _, err := LoadConfig(filepath.Join(t.TempDir(), "nope.yaml"), true, envMap(nil)); err == nil {
 		t.Fatal("a config file named explicitly but missing must be an error")
 	}
 }
