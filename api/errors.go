@@ -1,5 +1,7 @@
-// Package api is afspraak's HTTP interface: a Fiber app with huma operations,
-// middleware (request id, auth, limits, logging) and the Twilio webhooks.
+// Package api is afspraak's HTTP interface for programs: a Fiber app with huma
+// operations, the middleware both doors share (request id, auth, limits,
+// logging) and the Twilio webhooks. Handlers adapt HTTP to the workflows of
+// package app and to single store calls; api never imports web or GORM.
 package api
 
 import (

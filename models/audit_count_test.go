@@ -64,7 +64,10 @@ func TestEveryChangeAudited(t *testing.T) {
 					return update(func(m *models.Message, now time.Time) error { m.Status, m.DeliveredAt = "delivered", &now; return nil })
 				}, 1, "status_change"},
 				{"failed", func() error {
-					return update(func(m *models.Message, now time.Time) error { m.Status, m.FailedAt = models.MessageFailed, &now; return nil })
+					return update(func(m *models.Message, now time.Time) error {
+						m.Status, m.FailedAt = models.MessageFailed, &now
+						return nil
+					})
 				}, 1, "fail"},
 				{"consent withdrawn", func() error {
 					return store.Write(ctx, func(tx models.Tx) error { return store.SetConsentTx(tx, w.client.ID, "sms", false, "inbound") })
