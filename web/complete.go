@@ -3,15 +3,15 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"afspraak/app"
 	"afspraak/models"
-	"afspraak/notify"
 )
 
 // completeData is the completion form with the summary exactly as it would
 // be sent.
 type completeData struct {
 	sessionData
-	Preview     notify.Composed
+	Preview     app.Preview
 	RiskSignals []string
 }
 
@@ -36,7 +36,7 @@ func (h *Handler) showComplete(c *fiber.Ctx, status int) error {
 	if err != nil {
 		return h.fail(c, err)
 	}
-	return h.render(c, status, "complete", "title.complete", completeData{sessionData: d, Preview: p.Composed,
+	return h.render(c, status, "complete", "title.complete", completeData{sessionData: d, Preview: p,
 		RiskSignals: h.store.RiskSignals()})
 }
 
