@@ -84,21 +84,17 @@ func open(t testing.TB, driver string) (*gorm.DB, models.DBConfig) {
 	return db, cfg
 }
 
-// Store returns a store on a fresh, migrated database of that driver, with
-// the read pool serve uses (SQLite's query-only connections) and the options
-// given (at most one; its Reads is replaced).
-func Store(t testing.TB, driver string, opts ...models.Options) *models.Store {
+// Store returns a bare store (no policy, vocabulary or outbox) on a fresh,
+// migrated database of that driver, with the read pool serve uses (SQLite's
+// query-only connections). The service as a whole is app/apptest's.
+func Store(t testing.TB, driver string) *models.Store {
 	t.Helper()
 	db, cfg := open(t, driver)
-	var o models.Options
-	if len(opts) > 0 {
-		o = opts[0]
-	}
-	var err error
-	if o.Reads, err = models.OpenReads(cfg); err != nil {
+	reads, err := models.OpenReads(cfg)
+	if err != nil {
 		t.Fatalf("modelstest: %v", err)
 	}
-	store := models.NewStore(db, o)
+	store := models.NewStore(db, models.Options{Reads: reads})
 	t.Cleanup(func() { _ = store.Close() })
 	return store
 }
