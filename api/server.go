@@ -44,7 +44,13 @@ const BodyLimit = 1 << 20
 // the web interface registers its pages on it after.
 func (s *Server) App() *fiber.App {
 	app := fiber.New(fiber.Config{
-		AppName:               "afspraak",
+		AppName: "afspraak",
+		// Fiber's strings (method, path, params, headers, form values) alias
+		// fasthttp's reused buffers unless Immutable: kept past the request
+		// as a metric label, a log field, a map key or in a goroutine, they
+		// change under their holder. Copies cost little next to a database
+		// round trip.
+		Immutable:             true,
 		BodyLimit:             BodyLimit,
 		ErrorHandler:          s.fiberErrorHandler,
 		DisableStartupMessage: true,
