@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"regexp"
 	"strings"
 	"time"
 
@@ -163,11 +164,22 @@ func (h *Handler) setLanguage(c *fiber.Ctx) error {
 	}
 	c.Cookie(&fiber.Cookie{Name: langCookie, Value: lang, Path: "/", Expires: time.Now().AddDate(1, 0, 0),
 		HTTPOnly: true, Secure: h.secure(c), SameSite: fiber.CookieSameSiteLaxMode})
-	back := c.Query("terug")
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.Contains(back, "\\") {
-		back = "/"
+	return c.Redirect(localPath(c.Query("terug")), fiber.StatusSeeOther)
+}
+
+// ownPath is the shape of this interface's own addresses: a path of plain
+// segments, an optional simple query and fragment. Nothing else can be read
+// by a browser as another origin: no "//", no backslash, no scheme, no
+// control or white-space character (browsers drop tabs and line breaks, so
+// "/\t/evil.example" becomes "//evil.example"), no percent escapes.
+var ownPath = regexp.MustCompile(`^/[A-Za-z0-9_\-/]*(\?[A-Za-z0-9_\-=&]*)?(#[A-Za-z0-9_\-]*)?$`)
+
+// localPath returns back when it is one of our own paths, else "/".
+func localPath(back string) string {
+	if !ownPath.MatchString(back) || strings.Contains(back, "//") {
+		return "/"
 	}
-	return c.Redirect(back, fiber.StatusSeeOther)
+	return back
 }
 
 // langOf is the interface language: the cookie's, Dutch by default.

@@ -160,10 +160,18 @@ func TestPagesRender(t *testing.T) {
 
 func TestLanguageToggleStaysLocal(t *testing.T) {
 	e := newEnv(t, "http://localhost")
-	for _, back := range []string{"//evil.example", "https://evil.example", "/\\evil.example"} {
+	for _, back := range []string{"//evil.example", "https://evil.example", "/\\evil.example", "/\t/evil.example",
+		"/\n/evil.example", "/\r//evil.example", "/ /evil.example", "/\x00/evil.example", "/\u2028/evil.example",
+		"javascript:alert(1)", "/%2F/evil.example", "/%5Cevil.example", "evil.example", "", "/..//evil.example"} {
 		p := e.browser().get("/taal/en?terug="+url.QueryEscape(back)).must(t, 303)
 		if p.Header.Get("Location") != "/" {
-			t.Errorf("terug=%s redirected to %q", back, p.Header.Get("Location"))
+			t.Errorf("terug=%q redirected to %q", back, p.Header.Get("Location"))
+		}
+	}
+	for _, back := range []string{"/vandaag", "/sessies/3?ok=planned#berichten", "/clienten/12"} {
+		p := e.browser().get("/taal/en?terug="+url.QueryEscape(back)).must(t, 303)
+		if p.Header.Get("Location") != back {
+			t.Errorf("terug=%q redirected to %q", back, p.Header.Get("Location"))
 		}
 	}
 }
