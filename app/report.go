@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"afspraak/models"
@@ -109,7 +110,7 @@ func reportRecord(r models.ReportRow) []string {
 	if r.WorkerID != 0 {
 		id = strconv.FormatInt(r.WorkerID, 10)
 	}
-	rec := []string{id, r.WorkerName}
+	rec := []string{id, csvText(r.WorkerName)}
 	for _, n := range []int{r.SessionsCompleted, r.SummariesSent, r.SummariesWithinSLA, r.SummariesDelivered,
 		r.SummariesAcknowledged, r.SummariesFailed} {
 		rec = append(rec, strconv.Itoa(n))
@@ -119,4 +120,15 @@ func reportRecord(r models.ReportRow) []string {
 		rec = append(rec, strconv.Itoa(n))
 	}
 	return append(rec, opt(r.RemoteShare), strconv.Itoa(r.AfterHoursReplies))
+}
+
+// csvText neutralises a text cell that a spreadsheet would run as a formula
+// (OWASP, "CSV Injection"): one that starts with =, +, -, @, a tab or a
+// carriage return gets a leading apostrophe, which spreadsheets show as text.
+// Every CSV the service writes passes its text cells through it.
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
