@@ -49,12 +49,33 @@ func Open(cfg DBConfig) (*gorm.DB, error) {
 				return nil, fmt.Errorf("models: create database folder: %w", err)
 			}
 		}
+		if err := privateFile(cfg.DSN); err != nil {
+			return nil, err
+		}
 		return openPool(sqlite.Open("file:"+cfg.DSN+"?"+sqlitePragmas), gormConfig(), 1, "sqlite database")
 	case DriverPostgres:
 		return openPool(postgres.Open(cfg.DSN), gormConfig(), max(cfg.MaxOpenConns, 2), "postgres database")
 	default:
 		return nil, fmt.Errorf("models: unknown database driver %q", cfg.Driver)
 	}
+}
+
+// privateFile creates the SQLite file readable by its owner only (0600), or
+// makes an existing one so, whatever the folder's mode: it holds criminal-law
+// personal data. SQLite gives the WAL and shared-memory files the database
+// file's mode.
+func privateFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("models: create database file: %w", err)
+	}
+	_ = f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("models: make database file private: %w", err)
+		}
+	}
+	return nil
 }
 
 // sqliteReadConns is the size of SQLite's read pool: enough for the two
