@@ -20,7 +20,7 @@ func cmdAudit(ctx context.Context, args []string, out io.Writer) error {
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	return withStore(ctx, *cfgPath, func(store *models.Store) error {
+	return withStore(ctx, *cfgPath, false, func(store *models.Store) error {
 		broken, checked, reason, err := store.VerifyAudit(ctx)
 		if err != nil {
 			return err

@@ -17,12 +17,13 @@ import (
 
 // openApp opens the service's object graph from the config named by the
 // --config flag's value.
-func openApp(ctx context.Context, cfgPath string, logTo io.Writer) (*app.App, error) {
+func openApp(ctx context.Context, cfgPath string, logTo io.Writer, o app.Options) (*app.App, error) {
 	cfg, err := app.ReadConfig(cfgPath)
 	if err != nil {
 		return nil, err
 	}
-	return app.Open(ctx, cfg, app.Options{Logger: app.NewLogger(cfg.Log, logTo)})
+	o.Logger = app.NewLogger(cfg.Log, logTo)
+	return app.Open(ctx, cfg, o)
 }
 
 func cmdMigrate(ctx context.Context, args []string, out io.Writer) error {
@@ -30,7 +31,7 @@ func cmdMigrate(ctx context.Context, args []string, out io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, *cfgPath, io.Discard)
+	a, err := openApp(ctx, *cfgPath, io.Discard, app.Options{})
 	if err != nil {
 		return err
 	}
@@ -48,7 +49,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, *cfgPath, os.Stderr)
+	a, err := openApp(ctx, *cfgPath, os.Stderr, app.Options{})
 	if err != nil {
 		return err
 	}
@@ -108,7 +109,7 @@ func cmdUser(ctx context.Context, args []string, out io.Writer) error {
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	return withStore(ctx, *cfgPath, func(store *models.Store) error {
+	return withStore(ctx, *cfgPath, true, func(store *models.Store) error {
 		u, token, err := store.CreateUser(ctx, models.System, models.NewUser{Name: *name, Email: *email, Role: *role, Team: *team})
 		if err != nil {
 			return plainError(err)
@@ -124,7 +125,7 @@ func cmdUserRevoke(ctx context.Context, args []string, out io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	return withStore(ctx, *cfgPath, func(store *models.Store) error {
+	return withStore(ctx, *cfgPath, false, func(store *models.Store) error {
 		n, err := store.RevokeUserTokens(ctx, *email)
 		if err != nil {
 			return plainError(err)
@@ -135,9 +136,10 @@ func cmdUserRevoke(ctx context.Context, args []string, out io.Writer) error {
 }
 
 // withStore opens the configured, migrated database for a CLI command; its
-// log lines are not the command's output.
-func withStore(ctx context.Context, cfgPath string, fn func(*models.Store) error) error {
-	a, err := openApp(ctx, cfgPath, io.Discard)
+// log lines are not the command's output. With create false a database that
+// does not exist yet is an error, not a new empty one.
+func withStore(ctx context.Context, cfgPath string, create bool, fn func(*models.Store) error) error {
+	a, err := openApp(ctx, cfgPath, io.Discard, app.Options{MustExist: !create})
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ func cmdDemo(ctx context.Context, args []string, out io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	return withStore(ctx, *cfgPath, func(store *models.Store) error {
+	return withStore(ctx, *cfgPath, true, func(store *models.Store) error {
 		users := make([]models.User, len(demoUsers))
 		tokens := make([]string, len(demoUsers))
 		created := true

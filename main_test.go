@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"afspraak/app"
 )
 
 // testConfig writes a config pointing at a temporary SQLite file and a free port.
@@ -121,7 +123,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "intact") {
 		t.Fatalf("intact chain: exit %d, %q", code, out)
 	}
-	a, err := openApp(t.Context(), cfg, io.Discard)
+	a, err := openApp(t.Context(), cfg, io.Discard, app.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,5 +157,21 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	code, out, errOut := runCLI(t, t.Context(), "migrate", "--config", cfg)
 	if code == 0 || strings.Contains(out+errOut, "Pa55wordSecret") {
 		t.Fatalf("a failed database connection: exit %d, printed %q", code, out+errOut)
+	}
+}
+
+// TestReadCommandsNeedADatabase: audit verify and user revoke, where no
+// database exists, say so and exit 1, and leave no database behind.
+func TestReadCommandsNeedADatabase(t *testing.T) {
+	cfg, _ := testConfig(t)
+	db := filepath.Join(filepath.Dir(cfg), "data", "a.db")
+	for _, args := range [][]string{{"audit", "verify"}, {"user", "revoke", "--email", "x@example.org"}} {
+		code, out, errOut := runCLI(t, t.Context(), append(args, "--config", cfg)...)
+		if code != 1 || !strings.Contains(errOut, "no database at") || strings.Contains(out, "intact") {
+			t.Errorf("%v: exit %d, %q %q", args, code, out, errOut)
+		}
+		if _, err := os.Stat(db); !os.IsNotExist(err) {
+			t.Fatalf("%v created a database (%v)", args, err)
+		}
 	}
 }

@@ -58,6 +58,10 @@ type Options struct {
 	// WrapSender, when set, wraps the configured sender (the bench records
 	// when each send was accepted; fault tests inject failures).
 	WrapSender func(notify.Sender) notify.Sender
+	// MustExist refuses to create a SQLite database that is not there yet:
+	// commands that only read or change what exists say what is missing
+	// instead of answering from an empty database.
+	MustExist bool
 	// SQLiteWriterConns, when set, replaces SQLite's one writer connection
 	// (a bench experiment; serve never sets it).
 	SQLiteWriterConns int
@@ -76,6 +80,11 @@ func Open(ctx context.Context, cfg Config, o Options) (*App, error) {
 	}
 	if a.throttle == nil {
 		a.throttle = NewThrottle()
+	}
+	if o.MustExist && cfg.Database.Driver == models.DriverSQLite {
+		if _, err := os.Stat(cfg.Database.DSN); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("there is no database at %s (database.dsn); create it with \"afspraak migrate\" or \"afspraak serve\", or point --config at the right one", cfg.Database.DSN)
+		}
 	}
 	db, err := models.Open(dbConfig(cfg.Database))
 	if err != nil {
