@@ -101,8 +101,9 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	return nil
 }
 
-// authenticate resolves the bearer token of every /api request. An address
-// that keeps failing is slowed down and then answered 429.
+// authenticate resolves the bearer token of every /api request. Bad tokens
+// from an address that keeps failing are slowed down and then answered 429;
+// good ones always pass.
 func (s *Server) authenticate(c *fiber.Ctx) error {
 	h := c.Get(fiber.HeaderAuthorization)
 	token, ok := strings.CutPrefix(h, "Bearer ")
@@ -110,7 +111,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="afspraak"`)
 		return problem(c, fiber.StatusUnauthorized, "send your personal token as: Authorization: Bearer <token>")
 	}
-	u, err := s.app.SignIn(c.UserContext(), token, c.IP(), app.DoorAPI)
+	u, err := s.app.SignIn(c.UserContext(), token, s.app.ClientAddr(c.Context().RemoteIP().String(), c.Get(fiber.HeaderXForwardedFor)), app.DoorAPI)
 	var throttled *app.ThrottledError
 	switch {
 	case errors.As(err, &throttled):

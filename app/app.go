@@ -42,6 +42,7 @@ type App struct {
 
 	db       *sql.DB
 	throttle *Throttle
+	proxies  proxies
 	clock    func() time.Time
 	started  bool
 }
@@ -71,7 +72,8 @@ type Options struct {
 // the service on it. Nothing runs yet: Start starts the job queue. Close
 // releases everything Open opened.
 func Open(ctx context.Context, cfg Config, o Options) (*App, error) {
-	a := &App{Config: cfg, Logger: o.Logger, clock: o.Clock, throttle: o.Throttle}
+	a := &App{Config: cfg, Logger: o.Logger, clock: o.Clock, throttle: o.Throttle,
+		proxies: parseProxies(cfg.Server.TrustedProxies)}
 	if a.Logger == nil {
 		a.Logger = NewLogger(cfg.Log, os.Stderr)
 	}

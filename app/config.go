@@ -34,6 +34,10 @@ type ServerConfig struct {
 	PublicBaseURL   string        `yaml:"public_base_url"`
 	RequestTimeout  time.Duration `yaml:"request_timeout"`
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	// TrustedProxies are the networks (CIDRs) of reverse proxies in front of
+	// the service: only a request from one of them has its client address
+	// taken from X-Forwarded-For.
+	TrustedProxies []string `yaml:"trusted_proxies"`
 }
 
 // DatabaseConfig selects the database.
@@ -109,6 +113,7 @@ func DefaultConfig() Config {
 			PublicBaseURL:   "http://localhost:8080",
 			RequestTimeout:  30 * time.Second,
 			ShutdownTimeout: 10 * time.Second,
+			TrustedProxies:  []string{},
 		},
 		Database: DatabaseConfig{Driver: "sqlite", DSN: "data/afspraak.db", MaxOpenConns: 10},
 		Twilio: TwilioConfig{

@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -29,6 +30,11 @@ func (c Config) validate() error {
 	}
 	if c.Server.ShutdownTimeout <= 0 {
 		bad("server.shutdown_timeout", "must be positive")
+	}
+	for _, p := range c.Server.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil {
+			bad("server.trusted_proxies", "%q is not a network such as 10.0.0.0/8 or 127.0.0.1/32", p)
+		}
 	}
 	switch c.Database.Driver {
 	case "sqlite", "postgres":

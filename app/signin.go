@@ -29,28 +29,46 @@ func (e *ThrottledError) Error() string {
 }
 
 // SignIn resolves a personal token for both doors with one throttle and one
-// audit: an address that keeps presenting bad tokens is slowed down and then
-// refused with a *ThrottledError, and every bad token is audited as
-// login_failed. A bad token is EUNAUTH.
+// audit. Valid credentials are never refused, so that one colleague's typos
+// or an attacker behind the same office address lock nobody out; bad tokens
+// from an address that keeps failing are slowed down and then refused with a
+// *ThrottledError until its window has passed (a token has 256 random bits:
+// the throttle protects the service, guessing is hopeless anyway). Failed
+// sign-ins are audited as login_failed, bounded (see Throttle). A bad token
+// is EUNAUTH.
 func (a *App) SignIn(ctx context.Context, token, addr string, door Door) (models.User, error) {
-	if blocked, wait := a.throttle.blocked(addr); blocked {
+	blocked, wait := a.throttle.blocked(addr)
+	u, err := a.Store.FindUserByToken(ctx, strings.TrimSpace(token))
+	if models.ErrorCode(err) != models.EUNAUTH {
+		return u, err
+	}
+	if blocked {
 		return models.User{}, &ThrottledError{RetryAfter: wait}
 	}
-	u, err := a.Store.FindUserByToken(ctx, strings.TrimSpace(token))
-	if models.ErrorCode(err) == models.EUNAUTH {
-		a.throttle.failed(addr)
+	if f := a.throttle.failed(addr); f.audit {
+		changes := map[string]any{"failures_in_window": f.n}
+		if f.n >= a.throttle.limit {
+			changes["throttled"] = true
+		}
+		if f.suppressed > 0 {
+			changes["not_recorded_before"] = f.suppressed
+		}
 		if aerr := a.Store.RecordAudit(ctx, models.Actor{Role: "anonymous"},
-			models.Audit{Action: "login_failed", Entity: string(door)}); aerr != nil {
+			models.Audit{Action: "login_failed", Entity: string(door), Changes: changes}); aerr != nil {
 			return models.User{}, aerr
 		}
 	}
-	return u, err
+	return models.User{}, err
 }
 
-// Throttle slows and then refuses an address that keeps presenting bad
-// tokens: after ThrottleFree failures each further failure in the window adds
-// a delay, and from ThrottleLimit on the address is refused until the window
-// has passed. It is per instance.
+// Throttle slows and then refuses bad tokens from an address that keeps
+// presenting them: after ThrottleFree failures each further failure in the
+// window adds a delay, and from ThrottleLimit on its bad tokens are refused
+// until the window has passed. It also bounds the audit trail: of an
+// address's failures in a window only the first and the one that reaches the
+// limit are audited, and at most AuditedFailuresPerMinute failures in all a
+// minute (a spray of addresses); the next audited one says how many were
+// not. It is per instance.
 type Throttle struct {
 	mu       sync.Mutex
 	failures map[string]*failureCount
@@ -58,6 +76,10 @@ type Throttle struct {
 	limit    int
 	now      func() time.Time
 	sleep    func(time.Duration)
+
+	minute     time.Time // start of the current audit minute
+	audited    int       // failures audited in it
+	suppressed int       // failures not audited since the last audited one
 }
 
 type failureCount struct {
@@ -70,8 +92,10 @@ const (
 	ThrottleFree   = 5                // failures in the window without a delay
 	ThrottleLimit  = 20               // failures in the window before refusal
 	ThrottleWindow = 10 * time.Minute // how long failures count
-	stepDelay      = 100 * time.Millisecond
-	maxDelay       = 2 * time.Second
+	// AuditedFailuresPerMinute bounds the failed sign-ins audited a minute.
+	AuditedFailuresPerMinute = 60
+	stepDelay                = 100 * time.Millisecond
+	maxDelay                 = 2 * time.Second
 )
 
 // NewThrottle returns a throttle on the wall clock that really waits.
@@ -95,8 +119,16 @@ func (t *Throttle) blocked(addr string) (bool, time.Duration) {
 	return f.n >= t.limit, t.window - t.now().Sub(f.first)
 }
 
-// failed records a failure of addr and waits the penalty for it.
-func (t *Throttle) failed(addr string) {
+// failure is what failed decided about one failed sign-in.
+type failure struct {
+	n          int  // the address's failures in its window, this one included
+	audit      bool // record it in the audit trail
+	suppressed int  // failures not recorded since the last recorded one
+}
+
+// failed records a failure of addr, waits the penalty for it and says
+// whether to audit it.
+func (t *Throttle) failed(addr string) failure {
 	t.mu.Lock()
 	now := t.now()
 	f := t.failures[addr]
@@ -105,7 +137,7 @@ func (t *Throttle) failed(addr string) {
 		t.failures[addr] = f
 	}
 	f.n++
-	n := f.n
+	out := failure{n: f.n}
 	if len(t.failures) > 100000 { // bound memory under a spray of addresses
 		for k, v := range t.failures {
 			if now.Sub(v.first) > t.window {
@@ -113,8 +145,20 @@ func (t *Throttle) failed(addr string) {
 			}
 		}
 	}
-	t.mu.Unlock()
-	if n > ThrottleFree {
-		t.sleep(min(time.Duration(n-ThrottleFree)*stepDelay, maxDelay))
+	if now.Sub(t.minute) >= time.Minute {
+		t.minute, t.audited = now, 0
 	}
+	if f.n == 1 || f.n == t.limit {
+		if t.audited < AuditedFailuresPerMinute {
+			t.audited++
+			out.audit, out.suppressed, t.suppressed = true, t.suppressed, 0
+		} else {
+			t.suppressed++
+		}
+	}
+	t.mu.Unlock()
+	if out.n > ThrottleFree {
+		t.sleep(min(time.Duration(out.n-ThrottleFree)*stepDelay, maxDelay))
+	}
+	return out
 }

@@ -121,7 +121,7 @@ func (h *Handler) signIn(c *fiber.Ctx) error {
 		return h.forbidden(c)
 	}
 	ctx := c.UserContext()
-	u, err := h.app.SignIn(ctx, c.FormValue("token"), c.IP(), app.DoorWeb)
+	u, err := h.app.SignIn(ctx, c.FormValue("token"), h.app.ClientAddr(c.Context().RemoteIP().String(), c.Get(fiber.HeaderXForwardedFor)), app.DoorWeb)
 	var throttled *app.ThrottledError
 	switch {
 	case errors.As(err, &throttled):
