@@ -64,13 +64,18 @@ func (s *Server) requestContext(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// securityHeaders are set on every response.
-func securityHeaders(c *fiber.Ctx) error {
+// securityHeaders are set on every response; HSTS when the service is
+// reached over https (server.public_base_url), so a browser never tries
+// plain http again.
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Referrer-Policy", "no-referrer")
 	c.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
 	c.Set("Cache-Control", "no-store")
+	if strings.HasPrefix(s.app.Config.Server.PublicBaseURL, "https://") {
+		c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000")
+	}
 	return c.Next()
 }
 

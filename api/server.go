@@ -58,7 +58,7 @@ func (s *Server) App() *fiber.App {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
-	app.Use(s.requestContext, securityHeaders, s.accessLog, recover.New(), identityBody)
+	app.Use(s.requestContext, s.securityHeaders, s.accessLog, recover.New(), identityBody)
 	cfg := huma.DefaultConfig("afspraak", "1.0.0")
 	cfg.DocsPath = "" // huma's docs page loads a CDN script; we serve none
 	cfg.CreateHooks = nil
