@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"afspraak/models/modelstest"
@@ -161,4 +162,22 @@ func TestClientPagination(t *testing.T) {
 		t.Fatalf("paged through %d clients, want 5", seen)
 	}
 	e.do("GET", "/api/v1/clients?limit=1000", tok, nil).must(t, 422)
+}
+
+// TestInvisibleCharactersInNames: a client, user or team name with a bidi
+// override or a zero-width character is refused with a 422 naming the field,
+// so it cannot read differently on the audit page or in a CSV.
+func TestInvisibleCharactersInNames(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	_, admin := e.user("admin", "admin", "A")
+	_, tok := e.user("w", "worker", "A")
+	r := e.do("POST", "/api/v1/clients", tok, map[string]any{"name": "Jan \u202Enav", "phone": "0612345678"}).must(t, 422)
+	if !strings.Contains(string(r.Body), "invisible") {
+		t.Fatalf("no reason given: %s", r.Body)
+	}
+	e.do("POST", "/api/v1/users", admin, map[string]any{"name": "Wim\u200BWerker", "team": "A", "role": "worker",
+		"email": "wim@example.org"}).must(t, 422)
+	e.do("POST", "/api/v1/users", admin, map[string]any{"name": "Wim", "team": "A\u2066B", "role": "worker",
+		"email": "wim@example.org"}).must(t, 422)
+	e.do("POST", "/api/v1/clients", tok, map[string]any{"name": "Jan", "phone": "\u202A06 12345678\u202C"}).must(t, 201)
 }

@@ -58,7 +58,7 @@ type ClientFields struct {
 
 // NormalisePhone parses a phone number (NL default region) into E.164.
 func NormalisePhone(raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
+	raw = strings.TrimSpace(stripInvisible(raw)) // pasted from right-to-left text
 	n, err := phonenumbers.Parse(raw, "NL")
 	if err != nil || !phonenumbers.IsValidNumber(n) {
 		return "", Invalid("phone", "phone is not a valid phone number; use e.g. 06 12345678 or +31612345678")
@@ -78,7 +78,7 @@ func oneOf(v string, allowed ...string) bool {
 // apply validates f and writes it onto c; it returns the consent changes made.
 func (f ClientFields) apply(c *Client, now time.Time) ([]ConsentEvent, error) {
 	if f.Name != nil {
-		name, err := cleanText("name", *f.Name, 200, false)
+		name, err := cleanName("name", *f.Name, 200)
 		if err != nil {
 			return nil, err
 		}

@@ -36,7 +36,7 @@ type TemplateFields struct {
 }
 
 func (f TemplateFields) clean() (TemplateFields, error) {
-	name, err := cleanText("name", f.Name, 200, false)
+	name, err := cleanName("name", f.Name, 200)
 	if err != nil {
 		return f, err
 	}

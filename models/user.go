@@ -78,10 +78,10 @@ func newToken() (string, error) {
 func (s *Store) CreateUser(ctx context.Context, a Actor, in NewUser) (User, string, error) {
 	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
 	var err error
-	if in.Name, err = cleanText("name", in.Name, 200, false); err != nil {
+	if in.Name, err = cleanName("name", in.Name, 200); err != nil {
 		return User{}, "", err
 	}
-	if in.Team, err = cleanText("team", in.Team, 200, false); err != nil {
+	if in.Team, err = cleanName("team", in.Team, 200); err != nil {
 		return User{}, "", err
 	}
 	switch {
