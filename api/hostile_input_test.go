@@ -107,7 +107,8 @@ func TestSignedWebhookOddText(t *testing.T) {
 					}
 				})
 			}
-			body := "MessageSid=SM7&From=whatsapp%3A%2B31612345678&Body=Dank+je+%F0%9F%91%8D"
+			body := "MessageSid=SM0123456789abcdef0123456789abcdef&AccountSid=" + apptest.FakeSID +
+				"&From=whatsapp%3A%2B31612345678&Body=Dank+je+%F0%9F%91%8D"
 			form, _ := url.ParseQuery(body)
 			r := postSigned(t, e, inbound, []byte(body), twiliofake.Signature(apptest.FakeToken, publicBase+inbound, form))
 			if r.Status != 200 {

@@ -13,19 +13,16 @@ import (
 )
 
 // signedForm checks X-Twilio-Signature over the configured public URL plus the
-// request's path and query, and returns the form. Anything else is 403.
+// request's path and query and every value of the form, and returns the
+// form. Anything else is 403; in dry run no webhook can be genuine.
 func (s *Server) signedForm(c *fiber.Ctx) (url.Values, bool) {
 	form, err := url.ParseQuery(string(c.Body()))
-	if err != nil {
+	if err != nil || s.app.DryRun() {
 		return nil, false
 	}
 	full := strings.TrimRight(s.app.Config.Server.PublicBaseURL, "/") + string(c.Request().URI().RequestURI())
-	params := make(map[string]string, len(form))
-	for k, v := range form {
-		params[k] = v[0]
-	}
 	sig := c.Get("X-Twilio-Signature")
-	if sig == "" || s.app.Validator == nil || !s.app.Validator.Validate(full, params, sig) {
+	if sig == "" || !validSignature(s.app.Config.Twilio.AuthToken, full, form, sig) {
 		return nil, false
 	}
 	return form, true
@@ -52,6 +49,9 @@ func (s *Server) twilioStatus(c *fiber.Ctx) error {
 	}
 	if !plainForm(form) {
 		return problem(c, fiber.StatusBadRequest, "the form holds text that is not UTF-8 or holds NUL")
+	}
+	if err := checkTwilioForm(form, statusParams, s.app.Config.Twilio.AccountSID); err != nil {
+		return problem(c, fiber.StatusBadRequest, err.Error())
 	}
 	id, err := strconv.ParseInt(c.Query("message_id"), 10, 64)
 	if err != nil || id < 1 {
@@ -95,6 +95,9 @@ func (s *Server) twilioInbound(c *fiber.Ctx) error {
 	}
 	if !plainForm(form) {
 		return problem(c, fiber.StatusBadRequest, "the form holds text that is not UTF-8 or holds NUL")
+	}
+	if err := checkTwilioForm(form, inboundParams, s.app.Config.Twilio.AccountSID); err != nil {
+		return problem(c, fiber.StatusBadRequest, err.Error())
 	}
 	channel, from := notify.ChannelOf(form.Get("From"))
 	if form.Get("MessageSid") == "" || from == "" {

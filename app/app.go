@@ -18,7 +18,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/twilio/twilio-go/client"
 	"gorm.io/gorm"
 
 	"afspraak/models"
@@ -34,9 +33,6 @@ type App struct {
 	Dispatcher *notify.Dispatcher
 	Queue      *notify.Queue
 	Registry   *prometheus.Registry // served on /metrics
-	// Validator checks Twilio's webhook signatures; nil in dry-run, where no
-	// webhook can be genuine.
-	Validator *client.RequestValidator
 	// Applied names the migrations Open applied.
 	Applied []string
 
@@ -181,8 +177,6 @@ func (a *App) dispatcher() (*notify.Dispatcher, error) {
 		return nil, err
 	}
 	d.Sender, d.Finder = ts, ts
-	v := client.NewRequestValidator(cfg.Twilio.AuthToken)
-	a.Validator = &v
 	return d, nil
 }
 

@@ -19,7 +19,8 @@ import (
 
 // Signature computes X-Twilio-Signature as Twilio does for a form POST: HMAC-SHA1,
 // keyed with the auth token, over the full URL followed by each parameter's name
-// and (first) value in sorted name order, base64-encoded.
+// and value in sorted name order (a repeated name once for each of its values,
+// in order), base64-encoded.
 func Signature(authToken, fullURL string, params url.Values) string {
 	keys := make([]string, 0, len(params))
 	for k := range params {
@@ -29,8 +30,10 @@ func Signature(authToken, fullURL string, params url.Values) string {
 	var b strings.Builder
 	b.WriteString(fullURL)
 	for _, k := range keys {
-		b.WriteString(k)
-		b.WriteString(params.Get(k))
+		for _, v := range params[k] {
+			b.WriteString(k)
+			b.WriteString(v)
+		}
 	}
 	mac := hmac.New(sha1.New, []byte(authToken))
 	mac.Write([]byte(b.String()))
