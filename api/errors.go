@@ -18,11 +18,12 @@ import (
 
 // statusByCode is the one map from domain error codes to HTTP statuses.
 var statusByCode = map[string]int{
-	models.EINVALID:   http.StatusUnprocessableEntity,
-	models.ENOTFOUND:  http.StatusNotFound,
-	models.ECONFLICT:  http.StatusConflict,
-	models.EFORBIDDEN: http.StatusForbidden,
-	models.EUNAUTH:    http.StatusUnauthorized,
+	models.EINVALID:     http.StatusUnprocessableEntity,
+	models.ENOTFOUND:    http.StatusNotFound,
+	models.ECONFLICT:    http.StatusConflict,
+	models.EFORBIDDEN:   http.StatusForbidden,
+	models.EUNAUTH:      http.StatusUnauthorized,
+	models.EUNAVAILABLE: http.StatusServiceUnavailable,
 }
 
 func init() {

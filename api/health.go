@@ -16,7 +16,7 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	if err := s.app.Ping(ctx); err != nil {
-		return problem(c, fiber.StatusServiceUnavailable, "the database does not answer")
+		return problem(c, fiber.StatusServiceUnavailable, "the database does not answer or cannot be written")
 	}
 	return c.JSON(fiber.Map{"status": "ready"})
 }

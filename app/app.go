@@ -183,8 +183,13 @@ func (a *App) dispatcher() (*notify.Dispatcher, error) {
 // DryRun reports whether messages stay on this machine.
 func (a *App) DryRun() bool { return a.Config.Twilio.AccountSID == "" }
 
-// Ping reports whether the database answers.
-func (a *App) Ping(ctx context.Context) error { return a.db.PingContext(ctx) }
+// Ping reports whether the database answers and can be written.
+func (a *App) Ping(ctx context.Context) error {
+	if err := a.db.PingContext(ctx); err != nil {
+		return err
+	}
+	return models.ProbeWrite(ctx, dbConfig(a.Config.Database), a.db)
+}
 
 // SQL is the database's own handle, for measurements and test checks that
 // look under the store (the bench's raw ceilings, row counts); domain data is

@@ -15,6 +15,9 @@ const (
 	ENOTFOUND  = "not_found"
 	EFORBIDDEN = "forbidden"
 	EUNAUTH    = "unauthorized"
+	// EUNAVAILABLE: the database is locked, read-only or not answering; the
+	// request may succeed later.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is a domain error with a message a person can act on.

@@ -3,9 +3,12 @@ package models
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/mattn/go-sqlite3"
 	"gorm.io/gorm"
 )
 
@@ -116,7 +119,8 @@ func (s *Store) now() time.Time {
 	return s.clock().UTC().Truncate(time.Microsecond)
 }
 
-// wrap adds context to an error that is not already a domain error.
+// wrap adds context to an error that is not already a domain error; a
+// database that is locked or cannot be written becomes EUNAVAILABLE.
 func wrap(err error, op string) error {
 	if err == nil {
 		return nil
@@ -124,5 +128,58 @@ func wrap(err error, op string) error {
 	if _, ok := err.(*Error); ok {
 		return err
 	}
+	if unavailable(err) {
+		return &Error{Code: EUNAVAILABLE, Message: "the database is busy or cannot be written at the moment; try again in a minute"}
+	}
 	return fmt.Errorf("models: %s: %w", op, err)
+}
+
+// unavailable reports whether err says the database cannot take the write
+// now: SQLite busy, locked or read-only; PostgreSQL read-only, out of locks
+// or connections, or shutting down.
+func unavailable(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.Code {
+		case sqlite3.ErrBusy, sqlite3.ErrLocked, sqlite3.ErrReadonly, sqlite3.ErrCantOpen, sqlite3.ErrFull, sqlite3.ErrIoErr:
+			return true
+		}
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "25006", "55P03", "53300", "57P01", "57P02", "57P03", "53100":
+			return true
+		}
+	}
+	return false
+}
+
+// ProbeWrite reports whether the database can be written now, within a
+// second, without changing anything: SQLite takes and releases the write lock
+// on a connection of its own (so a busy writer pool does not delay the
+// answer); PostgreSQL answers whether its transactions are read-only.
+func ProbeWrite(ctx context.Context, cfg DBConfig, db *sql.DB) error {
+	if cfg.Driver != DriverSQLite {
+		var ro string
+		if err := db.QueryRowContext(ctx, "SHOW transaction_read_only").Scan(&ro); err != nil {
+			return err
+		}
+		if ro != "off" {
+			return errors.New("models: the database is read-only")
+		}
+		return nil
+	}
+	probe, err := sql.Open("sqlite3", "file:"+cfg.DSN+"?mode=rw&_busy_timeout=1000&_txlock=immediate")
+	if err != nil {
+		return err
+	}
+	defer probe.Close()
+	tx, err := probe.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, "UPDATE audit_head SET last_id = last_id WHERE id = 1")
+	return err
 }

@@ -43,11 +43,12 @@ var dict = map[string][2]string{
 	"notice.agreement": {"De afspraak is toegevoegd.", "The agreement was added."},
 	"notice.completed": {"Het gesprek is afgerond.", "The session is completed."},
 
-	"error.internal":  {"Er ging iets mis. Probeer het opnieuw; blijft het misgaan, meld dan het tijdstip.", "Something went wrong. Try again; if it keeps happening, report the time."},
-	"error.notfound":  {"Deze pagina bestaat niet, of je hebt er geen toegang toe.", "This page does not exist, or you have no access to it."},
-	"error.forbidden": {"Het formulier was verlopen. Ga terug, laad de pagina opnieuw en probeer het nog eens.", "The form had expired. Go back, reload the page and try again."},
-	"error.prefix":    {"Niet opgeslagen:", "Not saved:"},
-	"back.today":      {"Naar Vandaag", "Go to Today"},
+	"error.internal":    {"Er ging iets mis. Probeer het opnieuw; blijft het misgaan, meld dan het tijdstip.", "Something went wrong. Try again; if it keeps happening, report the time."},
+	"error.unavailable": {"De gegevens kunnen nu even niet worden opgeslagen. Probeer het over een minuut opnieuw; er is niets opgeslagen.", "Your data cannot be saved just now. Try again in a minute; nothing was saved."},
+	"error.notfound":    {"Deze pagina bestaat niet, of je hebt er geen toegang toe.", "This page does not exist, or you have no access to it."},
+	"error.forbidden":   {"Het formulier was verlopen. Ga terug, laad de pagina opnieuw en probeer het nog eens.", "The form had expired. Go back, reload the page and try again."},
+	"error.prefix":      {"Niet opgeslagen:", "Not saved:"},
+	"back.today":        {"Naar Vandaag", "Go to Today"},
 
 	"today.today":      {"Gesprekken vandaag", "Sessions today"},
 	"today.upcoming":   {"De komende week", "The coming week"},

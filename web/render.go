@@ -150,9 +150,13 @@ func (h *Handler) fail(c *fiber.Ctx, err error) error {
 	h.logger.Error("web: request failed", "request_id", models.RequestID(c.UserContext()),
 		"route", c.Route().Path, "error", err.Error())
 	lang := langOf(c)
-	c.Status(fiber.StatusInternalServerError).Type("html", "utf-8")
+	status, key := fiber.StatusInternalServerError, "error.internal"
+	if models.ErrorCode(err) == models.EUNAVAILABLE {
+		status, key = fiber.StatusServiceUnavailable, "error.unavailable"
+	}
+	c.Status(status).Type("html", "utf-8")
 	return c.SendString("<!doctype html><html lang=\"" + lang + "\"><title>afspraak</title><p>" +
-		template.HTMLEscapeString(tr(lang, "error.internal")) + "</p>")
+		template.HTMLEscapeString(tr(lang, key)) + "</p>")
 }
 
 // notFound is the page for anything out of reach: someone else's client looks
