@@ -24,6 +24,7 @@ type MessageResponse struct {
 	Kind             string                 `json:"kind"`
 	Channel          string                 `json:"channel"`
 	Status           string                 `json:"status"`
+	TwilioSID        *string                `json:"twilio_sid,omitempty" doc:"Twilio's id of the message (SM…), to trace it with Twilio's support and logs"`
 	SkipReason       string                 `json:"skip_reason,omitempty"`
 	Body             *string                `json:"body,omitempty" doc:"purged after the retention period"`
 	ContentSID       string                 `json:"content_sid,omitempty"`
@@ -42,7 +43,7 @@ type MessageResponse struct {
 
 func toMessageResponse(m models.Message) MessageResponse {
 	return MessageResponse{ID: m.ID, ClientID: m.ClientID, SessionID: m.SessionID, Kind: m.Kind, Channel: m.Channel,
-		Status: m.Status, SkipReason: m.SkipReason, Body: m.Body, ContentSID: m.ContentSID,
+		Status: m.Status, TwilioSID: m.TwilioSID, SkipReason: m.SkipReason, Body: m.Body, ContentSID: m.ContentSID,
 		ContentVariables: m.ContentVariables, ErrorCode: m.ErrorCode, Attempts: m.Attempts,
 		ScheduledFor: m.ScheduledFor, SentAt: m.SentAt, DeliveredAt: m.DeliveredAt, ReadAt: m.ReadAt,
 		FailedAt: m.FailedAt, FallbackOf: m.FallbackOf, CreatedAt: m.CreatedAt}

@@ -58,7 +58,7 @@ func TestSummaryDeliveredReadAndAcknowledged(t *testing.T) {
 				t.Fatalf("AKKOORD did not acknowledge: %v", ags)
 			}
 			api := m.do("GET", fmt.Sprintf("/api/v1/messages/%d", id), m.tok, nil).must(t, 200).json(t)
-			if api["status"] != "read" || len(api["events"].([]any)) < 4 {
+			if api["status"] != "read" || len(api["events"].([]any)) < 4 || api["twilio_sid"] != sent.SID {
 				t.Fatalf("GET message: %v", api)
 			}
 		})
