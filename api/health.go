@@ -18,5 +18,7 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 	if err := s.app.Ping(ctx); err != nil {
 		return problem(c, fiber.StatusServiceUnavailable, "the database does not answer or cannot be written")
 	}
-	return c.JSON(fiber.Map{"status": "ready"})
+	// Sending that fails is degraded, not down: the service still plans,
+	// records and queues; messages go out once Twilio takes them.
+	return c.JSON(fiber.Map{"status": "ready", "sender": s.app.SenderStatus()})
 }

@@ -37,6 +37,7 @@ type App struct {
 	Applied []string
 
 	db       *sql.DB
+	twilio   *notify.TwilioSender // nil in dry run
 	throttle *Throttle
 	proxies  proxies
 	clock    func() time.Time
@@ -170,13 +171,14 @@ func (a *App) dispatcher() (*notify.Dispatcher, error) {
 		d.Sender = notify.DryRunSender{Logger: a.Logger}
 		return d, nil
 	}
+	d.Health = notify.NewHealth(a.Registry)
 	ts, err := notify.NewTwilioSender(notify.TwilioConfig{AccountSID: cfg.Twilio.AccountSID, AuthToken: cfg.Twilio.AuthToken,
 		APIBaseURL: cfg.Twilio.APIBaseURL, SMSFrom: cfg.Twilio.SMSFrom, WhatsAppFrom: cfg.Twilio.WhatsAppFrom,
 		Timeout: cfg.Twilio.Timeout})
 	if err != nil {
 		return nil, err
 	}
-	d.Sender, d.Finder = ts, ts
+	d.Sender, d.Finder, a.twilio = ts, ts, ts
 	return d, nil
 }
 
@@ -191,15 +193,32 @@ func (a *App) Ping(ctx context.Context) error {
 	return models.ProbeWrite(ctx, dbConfig(a.Config.Database), a.db)
 }
 
+// SenderStatus is the health of sending: ok, degraded or dry run.
+func (a *App) SenderStatus() notify.SenderStatus { return a.Dispatcher.Health.Status() }
+
 // SQL is the database's own handle, for measurements and test checks that
 // look under the store (the bench's raw ceilings, row counts); domain data is
 // read and written through the store.
 func (a *App) SQL() *sql.DB { return a.db }
 
-// Start starts the job queue: sends, reminders and the periodic sweeps.
+// Start checks the Twilio account (a clear warning in dry run) and starts
+// the job queue: sends, reminders and the periodic sweeps. A failed check
+// does not stop the service: sending shows as degraded until a send gets
+// through.
 func (a *App) Start(ctx context.Context) error {
 	if a.DryRun() {
 		a.Logger.Warn("no Twilio account configured: dry-run sender, nothing leaves this machine")
+	} else if a.twilio != nil {
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		code, err := a.twilio.CheckAccount(cctx)
+		cancel()
+		a.Dispatcher.Health.CredentialsChecked(err, code)
+		if err != nil {
+			a.Logger.Error("Twilio account check failed: messages will wait until Twilio accepts the credentials",
+				slog.Int("error_code", code), slog.String("error", err.Error()))
+		} else {
+			a.Logger.Info("Twilio account check passed")
+		}
 	}
 	if err := a.Queue.Start(ctx); err != nil {
 		return fmt.Errorf("start job queue: %w", err)

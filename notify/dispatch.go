@@ -25,6 +25,7 @@ type Dispatcher struct {
 	Limiter       *Limiter // nil: no rate limit
 	Logger        *slog.Logger
 	Metrics       *Metrics
+	Health        *Health // nil: dry run
 	Now           func() time.Time
 
 	ReminderOffsets []time.Duration

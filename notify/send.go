@@ -125,6 +125,7 @@ func (d *Dispatcher) accepted(ctx context.Context, m models.Message, res SendRes
 	}
 	d.Metrics.message(m.Kind, m.Status)
 	d.Metrics.sent(m)
+	d.Health.succeeded()
 	d.log(ctx, "message handed to provider", m)
 	return nil
 }
@@ -135,6 +136,17 @@ func (d *Dispatcher) failed(ctx context.Context, m models.Message, err error) er
 	var se *SendError
 	if !errors.As(err, &se) {
 		se = &SendError{Class: ErrAmbiguous, Err: err}
+	}
+	switch {
+	case credentialCodes[se.Code]:
+		d.Health.failed("credentials", se.Code)
+		d.Logger.ErrorContext(ctx, "Twilio refused the account's credentials; messages wait until they are fixed",
+			slog.Int64("message_id", m.ID), slog.Int("error_code", se.Code))
+		return se // retried: the message itself is fine
+	case se.Class == ErrRetry || se.Class == ErrAmbiguous:
+		d.Health.failed(map[ErrorClass]string{ErrRetry: "retry", ErrAmbiguous: "ambiguous"}[se.Class], se.Code)
+		d.Logger.WarnContext(ctx, "message not taken by the provider; it is retried", slog.Int64("message_id", m.ID),
+			slog.Int("error_code", se.Code), slog.Int("http_status", httpStatusOf(se)))
 	}
 	switch se.Class {
 	case ErrPermanent, ErrNoWhatsApp:
@@ -157,6 +169,10 @@ func (d *Dispatcher) failed(ctx context.Context, m models.Message, err error) er
 	}
 }
 
+// credentialCodes are Twilio's answers about the account rather than the
+// message: authentication failed, account suspended or not found.
+var credentialCodes = map[int]bool{20003: true, 20005: true, 20404: true}
+
 // endInFailureTx marks m failed with code and applies what the code means:
 // 21610 withdraws SMS consent; WhatsApp unreachability falls back to SMS.
 func (d *Dispatcher) endInFailureTx(ctx context.Context, tx models.Tx, m *models.Message, code int, now time.Time) error {
@@ -178,4 +194,14 @@ func (d *Dispatcher) endInFailureTx(ctx context.Context, tx models.Tx, m *models
 func (d *Dispatcher) log(ctx context.Context, msg string, m models.Message) {
 	d.Logger.InfoContext(ctx, msg, slog.Int64("message_id", m.ID), slog.String("kind", m.Kind),
 		slog.String("channel", m.Channel), slog.String("status", m.Status), slog.String("to", MaskPhone(m.Recipient)))
+}
+
+// httpStatusOf is the HTTP status of the provider's reply behind se, 0 when
+// there was none (a timeout, a dropped connection).
+func httpStatusOf(se *SendError) int {
+	var ae *apiError
+	if errors.As(se, &ae) {
+		return ae.status
+	}
+	return 0
 }

@@ -229,3 +229,16 @@ func (t *rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 }
 
 func (t *rewriteTransport) lastStatus() int { return int(t.status.Load()) }
+
+// CheckAccount fetches the configured account once, so that wrong
+// credentials or an unreachable Twilio show at start rather than as messages
+// that wait for ever. It returns the error's Twilio code, 0 when none.
+func (s *TwilioSender) CheckAccount(ctx context.Context) (int, error) {
+	api, rt := s.api(ctx)
+	_, err := api.FetchAccount(s.cfg.AccountSID)
+	if err == nil {
+		return 0, nil
+	}
+	e, _ := describe("fetch account", err, rt.lastStatus())
+	return e.code, e
+}

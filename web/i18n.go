@@ -45,6 +45,7 @@ var dict = map[string][2]string{
 
 	"error.internal":    {"Er ging iets mis. Probeer het opnieuw; blijft het misgaan, meld dan het tijdstip.", "Something went wrong. Try again; if it keeps happening, report the time."},
 	"error.unavailable": {"De gegevens kunnen nu even niet worden opgeslagen. Probeer het over een minuut opnieuw; er is niets opgeslagen.", "Your data cannot be saved just now. Try again in a minute; nothing was saved."},
+	"banner.sending":    {"Berichten komen nu niet aan bij Twilio: ze wachten in de wachtrij en gaan vanzelf alsnog weg zodra het weer lukt. Meld dit bij de beheerder.", "Messages are not getting through to Twilio: they wait in the queue and go out by themselves once it works again. Tell the administrator."},
 	"error.notfound":    {"Deze pagina bestaat niet, of je hebt er geen toegang toe.", "This page does not exist, or you have no access to it."},
 	"error.forbidden":   {"Het formulier was verlopen. Ga terug, laad de pagina opnieuw en probeer het nog eens.", "The form had expired. Go back, reload the page and try again."},
 	"error.prefix":      {"Niet opgeslagen:", "Not saved:"},

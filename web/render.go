@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"afspraak/models"
+	"afspraak/notify"
 )
 
 // pageTemplate is one page parsed together with the layout.
@@ -29,6 +30,9 @@ type view struct {
 	Now      time.Time
 	Staff    bool // supervisor or admin: report and audit
 	SignedIn bool
+	// Sending is shown to supervisors and admins while messages do not get
+	// through to Twilio.
+	Sending notify.SenderStatus
 }
 
 // mustParsePages parses layout.html and the partials with each page, once
@@ -140,6 +144,9 @@ func (h *Handler) baseView(c *fiber.Ctx) view {
 	if s, ok := c.Locals(localSession).(signedIn); ok {
 		v.User, v.CSRF, v.SignedIn = s.user, s.ws.CSRFToken, true
 		v.Staff = s.user.Role == models.RoleSupervisor || s.user.Role == models.RoleAdmin
+		if v.Staff {
+			v.Sending = h.app.SenderStatus()
+		}
 	}
 	return v
 }

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"afspraak/app"
+	"afspraak/app/apptest"
 	"afspraak/models"
+	"afspraak/server"
 )
 
 func TestSignIn(t *testing.T) {
@@ -210,4 +212,32 @@ func TestSignInThrottled(t *testing.T) {
 	}
 	// A good token from the same address still signs in.
 	b.signIn(token).must(t, 303)
+}
+
+// TestSendingProblemBanner: while Twilio refuses the credentials, supervisors
+// see a banner on every page saying messages are not getting through;
+// workers do not (there is nothing they can do about it).
+func TestSendingProblemBanner(t *testing.T) {
+	a := apptest.New(t, apptest.Options{Twilio: true, Start: true,
+		Config: func(c *app.Config) { c.Twilio.AuthToken = "0000000000000000000000000000000f" }})
+	e := &env{Env: a, t: t, app: server.New(a.App), store: a.Store, logs: a.Logs}
+	_, sup := e.user("Sara Super", models.RoleSupervisor, "Noord")
+	_, wrk := e.user("Wim Werker", models.RoleWorker, "Noord")
+	b := e.browser()
+	b.signIn(sup).must(t, 303)
+	if p := b.get("/vandaag").must(t, 200); !strings.Contains(p.Body, `role="alert"`) || !strings.Contains(p.Body, "Berichten komen nu niet aan") {
+		t.Fatalf("no banner for a supervisor: %.400s", p.Body)
+	}
+	w := e.browser()
+	w.signIn(wrk).must(t, 303)
+	if p := w.get("/vandaag").must(t, 200); strings.Contains(p.Body, "Berichten komen nu niet aan") {
+		t.Fatal("a worker sees the sending banner")
+	}
+	good := newEnv(t, "http://localhost")
+	_, sup2 := good.user("Sara Super", models.RoleSupervisor, "Noord")
+	g := good.browser()
+	g.signIn(sup2).must(t, 303)
+	if p := g.get("/vandaag").must(t, 200); strings.Contains(p.Body, "Berichten komen nu niet aan") {
+		t.Fatal("a banner in dry run")
+	}
 }

@@ -18,6 +18,7 @@ func (s *Server) routesMux() http.Handler {
 	mux.HandleFunc("POST "+messages+".json", s.api(s.createMessage))
 	mux.HandleFunc("GET "+messages+".json", s.api(s.listMessages))
 	mux.HandleFunc("GET "+messages+"/{file}", s.api(s.fetchMessage))
+	mux.HandleFunc("GET /2010-04-01/Accounts/{file}", s.fetchAccount)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, 20404, "")
 	})
@@ -137,4 +138,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// fetchAccount answers GET /2010-04-01/Accounts/{sid}.json for the fake's own
+// account, with Basic auth as Twilio checks it.
+func (s *Server) fetchAccount(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(r) {
+		writeError(w, http.StatusUnauthorized, 20003, "")
+		return
+	}
+	if r.PathValue("file") != s.accountSID+".json" {
+		writeError(w, http.StatusNotFound, 20404, "")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]string{"sid": s.accountSID, "status": "active", "type": "Full",
+		"friendly_name": "afspraak fake", "auth_token": ""})
 }
