@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/gofiber/fiber/v2"
@@ -21,7 +22,7 @@ func (s *Server) routes(app *fiber.App, api huma.API) {
 
 	op := func(method, path, id, summary string, status int) huma.Operation {
 		return huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary,
-			DefaultStatus: status, Security: bearer}
+			DefaultStatus: status, Security: bearer, Errors: errorStatuses(method, path)}
 	}
 	huma.Register(api, op(http.MethodGet, "/api/v1/me", "get-me", "The caller", 200), s.getMe)
 	huma.Register(api, op(http.MethodPost, "/api/v1/users", "create-user", "Create a user (admin); returns its token once", 201), s.createUser)
@@ -55,4 +56,58 @@ func (s *Server) routes(app *fiber.App, api huma.API) {
 	huma.Register(api, op(http.MethodGet, "/api/v1/messages", "list-messages", "Messages with their status", 200), s.listMessages)
 	huma.Register(api, op(http.MethodGet, "/api/v1/messages/{id}", "get-message", "A message with its status events", 200), s.getMessage)
 	huma.Register(api, op(http.MethodPatch, "/api/v1/agreements/{id}", "update-agreement", "Edit or close an agreement", 200), s.updateAgreement)
+}
+
+// errorStatuses are the problem+json answers an operation can give: every
+// one 401 (no or a bad token), 422 (invalid input), 429 (throttled) and 503
+// (database unavailable); one that names a record 404; one with a body 400
+// (not JSON); one that changes something 409 (a state that does not allow it).
+func errorStatuses(method, path string) []int {
+	out := []int{http.StatusUnauthorized}
+	if method != http.MethodGet && method != http.MethodDelete {
+		out = append(out, http.StatusBadRequest)
+	}
+	if strings.Contains(path, "{") || strings.HasPrefix(path, "/api/v1/reports") {
+		out = append(out, http.StatusNotFound)
+	}
+	if method != http.MethodGet {
+		out = append(out, http.StatusConflict)
+	}
+	return append(out, http.StatusUnprocessableEntity, http.StatusTooManyRequests, http.StatusServiceUnavailable)
+}
+
+// documentPlainRoutes adds what the OpenAPI document cannot learn from huma:
+// the report's CSV answer and the routes served by Fiber directly
+// (operations and Twilio's webhooks).
+func documentPlainRoutes(doc *huma.OpenAPI) {
+	if rep := doc.Paths["/api/v1/reports/follow-up"]; rep != nil && rep.Get != nil {
+		rep.Get.Responses["200"].Content["text/csv"] = &huma.MediaType{Schema: &huma.Schema{Type: "string",
+			Description: "a header row, a row per worker, then the totals; with Accept: text/csv or ?format=csv"}}
+	}
+	problem := map[string]*huma.MediaType{"application/problem+json": {Schema: &huma.Schema{Ref: "#/components/schemas/ErrorModel"}}}
+	json := func(desc string) *huma.Response {
+		return &huma.Response{Description: desc, Content: map[string]*huma.MediaType{"application/json": {Schema: &huma.Schema{Type: "object"}}}}
+	}
+	form := &huma.RequestBody{Required: true, Content: map[string]*huma.MediaType{
+		"application/x-www-form-urlencoded": {Schema: &huma.Schema{Type: "object", AdditionalProperties: true}}}}
+	signature := &huma.Param{Name: "X-Twilio-Signature", In: "header", Required: true, Schema: &huma.Schema{Type: "string"}}
+	for _, o := range []*huma.Operation{
+		{OperationID: "healthz", Method: http.MethodGet, Path: "/healthz", Summary: "The process answers",
+			Responses: map[string]*huma.Response{"200": json("ok")}},
+		{OperationID: "readyz", Method: http.MethodGet, Path: "/readyz", Summary: "The database answers and can be written; the sender's state (ok, degraded, dry_run)",
+			Responses: map[string]*huma.Response{"200": json("ready"), "503": {Description: "not ready", Content: problem}}},
+		{OperationID: "metrics", Method: http.MethodGet, Path: "/metrics", Summary: "Prometheus metrics",
+			Responses: map[string]*huma.Response{"200": {Description: "Prometheus text format",
+				Content: map[string]*huma.MediaType{"text/plain": {Schema: &huma.Schema{Type: "string"}}}}}},
+		{OperationID: "twilio-status", Method: http.MethodPost, Path: "/webhooks/twilio/status", Summary: "Twilio's message status callback (signed)",
+			Parameters:  []*huma.Param{signature, {Name: "message_id", In: "query", Required: true, Schema: &huma.Schema{Type: "integer"}}},
+			RequestBody: form, Responses: map[string]*huma.Response{"200": {Description: "applied"},
+				"400": {Description: "not a form Twilio sends", Content: problem}, "403": {Description: "signature missing or wrong", Content: problem}}},
+		{OperationID: "twilio-inbound", Method: http.MethodPost, Path: "/webhooks/twilio/inbound", Summary: "A client's message, from Twilio (signed)",
+			Parameters: []*huma.Param{signature}, RequestBody: form,
+			Responses: map[string]*huma.Response{"200": {Description: "empty TwiML", Content: map[string]*huma.MediaType{"text/xml": {Schema: &huma.Schema{Type: "string"}}}},
+				"400": {Description: "not a form Twilio sends", Content: problem}, "403": {Description: "signature missing or wrong", Content: problem}}},
+	} {
+		doc.AddOperation(o)
+	}
 }

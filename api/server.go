@@ -2,6 +2,7 @@ package api
 
 import (
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -67,7 +68,10 @@ func (s *Server) App() *fiber.App {
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer"},
 	}
+	cfg.Servers = []*huma.Server{{URL: strings.TrimRight(s.app.Config.Server.PublicBaseURL, "/"),
+		Description: "this service (server.public_base_url)"}}
 	api := humafiber.New(app, cfg)
 	s.routes(app, api)
+	documentPlainRoutes(api.OpenAPI())
 	return app
 }
