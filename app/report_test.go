@@ -8,8 +8,8 @@ import (
 	"afspraak/models"
 )
 
-// TestParsePeriodCalendar proves that a report period defaults to the first of the
-// month up to today and takes explicit dates, all as midnight on loc's
+// TestParsePeriodCalendar proves that a report period defaults to the first
+// of the month up to today and takes explicit dates, all as midnight on loc's
 // calendar (not UTC's), and that bad or reversed dates are EINVALID errors
 // naming the field at fault.
 func TestParsePeriodCalendar(t *testing.T) {
