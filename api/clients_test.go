@@ -181,3 +181,18 @@ func TestInvisibleCharactersInNames(t *testing.T) {
 		"email": "wim@example.org"}).must(t, 422)
 	e.do("POST", "/api/v1/clients", tok, map[string]any{"name": "Jan", "phone": "\u202A06 12345678\u202C"}).must(t, 201)
 }
+
+// TestLandlineRefusedForMessaging: a client with a landline for SMS or
+// WhatsApp is a 422 on phone that says why in Dutch; with channel none and no
+// consent the number is kept.
+func TestLandlineRefusedForMessaging(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	_, tok := e.user("w", "worker", "A")
+	r := e.do("POST", "/api/v1/clients", tok, map[string]any{"name": "Jan", "phone": "020 123 4567"}).must(t, 422)
+	if !strings.Contains(string(r.Body), "vast nummer") || !strings.Contains(string(r.Body), "body.phone") {
+		t.Fatalf("no reason on phone: %s", r.Body)
+	}
+	id := e.do("POST", "/api/v1/clients", tok, map[string]any{"name": "Jan", "phone": "020 123 4567", "preferred_channel": "none",
+		"consent": map[string]any{"whatsapp": false, "sms": false}}).must(t, 201).id(t)
+	e.do("PATCH", fmt.Sprintf("/api/v1/clients/%d", id), tok, map[string]any{"preferred_channel": "sms"}).must(t, 422)
+}

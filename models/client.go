@@ -124,7 +124,47 @@ func (f ClientFields) apply(c *Client, now time.Time) ([]ConsentEvent, error) {
 		c.ConsentSMS, c.ConsentSMSAt = *f.ConsentSMS, &now
 		events = append(events, ConsentEvent{Channel: "sms", Granted: *f.ConsentSMS})
 	}
+	messaged := c.PreferredChannel != "none" || c.ConsentSMS || c.ConsentWhatsApp
+	if messaged && (f.Phone != nil || f.PreferredChannel != nil || f.ConsentSMS != nil || f.ConsentWhatsApp != nil) {
+		if err := canReceive(c.Phone); err != nil {
+			return nil, err
+		}
+	}
 	return events, nil
+}
+
+// unreachableTypes says, in Dutch and English, why a number of a type cannot
+// receive SMS or WhatsApp.
+var unreachableTypes = map[phonenumbers.PhoneNumberType]string{
+	phonenumbers.FIXED_LINE:   "dit is een vast nummer; sms en WhatsApp kunnen daar niet komen (a landline: SMS and WhatsApp cannot reach it)",
+	phonenumbers.TOLL_FREE:    "dit is een gratis servicenummer (0800); sms en WhatsApp kunnen daar niet komen (a toll-free number cannot receive SMS or WhatsApp)",
+	phonenumbers.PREMIUM_RATE: "dit is een betaalnummer (0900); sms en WhatsApp kunnen daar niet komen (a premium-rate number cannot receive SMS or WhatsApp)",
+	phonenumbers.SHARED_COST:  "dit is een servicenummer; sms en WhatsApp kunnen daar niet komen (a shared-cost number cannot receive SMS or WhatsApp)",
+	phonenumbers.UAN:          "dit is een bedrijfsnummer (085, 088, 14…); sms en WhatsApp kunnen daar niet komen (a company number cannot receive SMS or WhatsApp)",
+	phonenumbers.PAGER:        "dit is een semafoonnummer (066); sms en WhatsApp kunnen daar niet komen (a pager number cannot receive SMS or WhatsApp)",
+	phonenumbers.VOIP:         "dit is een internetnummer; sms en WhatsApp komen daar niet zeker aan (a VoIP number may not receive SMS or WhatsApp)",
+	phonenumbers.VOICEMAIL:    "dit is een voicemailnummer; sms en WhatsApp kunnen daar niet komen (a voicemail number cannot receive SMS or WhatsApp)",
+}
+
+// canReceive reports, as an EINVALID error on phone, when an E.164 number is
+// not one SMS and WhatsApp can reach: only mobile numbers (and those
+// libphonenumber cannot tell from a fixed line) are. Channel none takes any
+// valid number.
+func canReceive(e164 string) error {
+	n, err := phonenumbers.Parse(e164, "NL")
+	if err != nil {
+		return Invalid("phone", "phone is not a valid phone number")
+	}
+	switch t := phonenumbers.GetNumberType(n); t {
+	case phonenumbers.MOBILE, phonenumbers.FIXED_LINE_OR_MOBILE:
+		return nil
+	default:
+		why, ok := unreachableTypes[t]
+		if !ok {
+			why = "dit nummer kan geen sms of WhatsApp ontvangen (this number cannot receive SMS or WhatsApp)"
+		}
+		return Invalid("phone", "%s; kies een mobiel nummer, of kanaal none (choose a mobile number, or channel none)", why)
+	}
 }
 
 // CreateClient creates a client in the actor's reach. A worker's new client is
