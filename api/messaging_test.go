@@ -106,32 +106,50 @@ func TestWebhookSignatures(t *testing.T) {
 	}
 }
 
+// TestReplyKeywords: STOP (any case, AFMELDEN too) withdraws consent on every
+// channel and is confirmed once, on the channel the client used, also though
+// nothing else may be sent now; START restores the channel it came on and is
+// confirmed there; keyword bodies are not kept, other replies are.
 func TestReplyKeywords(t *testing.T) {
 	m := newMsgEnv(t, "sqlite", msgOpts{})
 	cid := newClient(t, m.testEnv, m.tok, map[string]any{"consent": map[string]any{"whatsapp": true, "sms": true}})
 	client := func() map[string]any {
 		return m.do("GET", fmt.Sprintf("/api/v1/clients/%d", cid), m.tok, nil).must(t, 200).json(t)["consent"].(map[string]any)
 	}
+	sentTo := func(to, text string) int {
+		n := 0
+		for _, msg := range m.fake.Messages() {
+			if msg.To == to && strings.Contains(msg.Body, text) {
+				n++
+			}
+		}
+		return n
+	}
 	m.inbound(t, "whatsapp:"+clientPhone, "STOP")
-	if c := client(); c["whatsapp"] != false || c["sms"] != true {
+	if c := client(); c["whatsapp"] != false || c["sms"] != false {
 		t.Fatalf("STOP on WhatsApp: %v", c)
 	}
+	waitFor(t, "the STOP confirmation on WhatsApp", func() bool { return sentTo("whatsapp:"+clientPhone, "Stuur START") == 1 })
 	m.inbound(t, clientPhone, "afmelden")
-	if c := client(); c["sms"] != false {
+	if c := client(); c["sms"] != false || c["whatsapp"] != false {
 		t.Fatalf("AFMELDEN on SMS: %v", c)
 	}
 	m.inbound(t, "whatsapp:"+clientPhone, "Start")
 	if c := client(); c["whatsapp"] != true || c["sms"] != false {
 		t.Fatalf("START on WhatsApp: %v", c)
 	}
+	waitFor(t, "the START confirmation", func() bool { return sentTo("whatsapp:"+clientPhone, "Stuur STOP") == 1 })
 	m.inbound(t, "whatsapp:"+clientPhone, "Ik kan dinsdag niet, kan het woensdag?")
 	replies, _ := m.store.FindInbound(context.Background(), models.Actor{Role: models.RoleAdmin}, cid, 10)
 	if len(replies) != 4 || replies[0].Body == nil || !strings.Contains(*replies[0].Body, "woensdag") || replies[1].Body != nil {
 		t.Fatalf("replies: %d, latest body kept, keyword bodies not", len(replies))
 	}
 	events, _ := m.store.FindConsentEvents(context.Background(), models.Actor{Role: models.RoleAdmin}, cid)
-	if len(events) != 5 { // two grants at creation, two withdrawals, one restore
+	if len(events) != 5 { // two grants at creation, two withdrawals by one STOP, one restore
 		t.Fatalf("consent history has %d events", len(events))
+	}
+	if n := sentTo(clientPhone, "Stuur START"); n != 0 {
+		t.Fatalf("AFMELDEN after STOP was confirmed again (%d)", n)
 	}
 	if strings.Contains(m.logs.String(), "woensdag") || strings.Contains(m.logs.String(), "612345678") {
 		t.Fatal("a reply body or phone number reached the log")
@@ -288,5 +306,21 @@ func TestContactHoursAndConsent(t *testing.T) {
 	})
 	if len(m.fake.Messages()) != 1 {
 		t.Fatalf("outside hours only the auto-reply may go out, got %d messages", len(m.fake.Messages()))
+	}
+}
+
+// TestNoAutoReplyAfterStop: after STOP, a message after hours gets no
+// auto-reply: nothing is sent but the one STOP confirmation.
+func TestNoAutoReplyAfterStop(t *testing.T) {
+	saturday := time.Date(2026, 11, 28, 21, 30, 0, 0, time.UTC)
+	m := newMsgEnv(t, "sqlite", msgOpts{now: func() time.Time { return saturday }, hoursDays: []string{"mon", "tue", "wed", "thu", "fri"}})
+	newClient(t, m.testEnv, m.tok, map[string]any{"consent": map[string]any{"whatsapp": true, "sms": true}})
+	m.inbound(t, "whatsapp:"+clientPhone, "STOP")
+	waitFor(t, "the STOP confirmation, after hours too", func() bool { return len(m.fake.Messages()) == 1 })
+	m.inbound(t, "whatsapp:"+clientPhone, "Hallo, is er iemand?")
+	m.inbound(t, clientPhone, "Hallo?")
+	time.Sleep(500 * time.Millisecond) // the queue runs jobs within milliseconds here
+	if n := len(m.fake.Messages()); n != 1 {
+		t.Fatalf("%d messages after STOP, want only the confirmation", n)
 	}
 }

@@ -70,10 +70,16 @@ func TestEveryChangeAudited(t *testing.T) {
 					})
 				}, 1, "fail"},
 				{"consent withdrawn", func() error {
-					return store.Write(ctx, func(tx models.Tx) error { return store.SetConsentTx(tx, w.client.ID, "sms", false, "inbound") })
+					return store.Write(ctx, func(tx models.Tx) error {
+						_, err := store.SetConsentTx(tx, w.client.ID, "sms", false, "inbound")
+						return err
+					})
 				}, 1, "consent_change"},
 				{"consent withdrawn again", func() error {
-					return store.Write(ctx, func(tx models.Tx) error { return store.SetConsentTx(tx, w.client.ID, "sms", false, "inbound") })
+					return store.Write(ctx, func(tx models.Tx) error {
+						_, err := store.SetConsentTx(tx, w.client.ID, "sms", false, "inbound")
+						return err
+					})
 				}, 0, ""},
 				{"a reply", func() error {
 					return store.Write(ctx, func(tx models.Tx) error {

@@ -16,7 +16,18 @@ const (
 	KindReminder         = "reminder"
 	KindNoShowNudge      = "no_show_nudge"
 	KindAutoReply        = "auto_reply"
+	// KindStopConfirmation and KindStartConfirmation answer STOP and START.
+	KindStopConfirmation  = "stop_confirmation"
+	KindStartConfirmation = "start_confirmation"
 )
+
+// AnswersClient reports whether messages of kind answer a message the client
+// just sent: they go at once, on the channel the client used, whatever the
+// contact hours and the consent (the STOP confirmation is the one message
+// sent after STOP).
+func AnswersClient(kind string) bool {
+	return kind == KindAutoReply || kind == KindStopConfirmation || kind == KindStartConfirmation
+}
 
 // Message statuses of our own; provider statuses (queued, sent, delivered,
 // read, failed, undelivered …) are stored as Twilio reports them.

@@ -90,30 +90,42 @@ func (s *Store) FindSessionTx(tx Tx, id int64) (Session, error) {
 
 // SetConsentTx grants or withdraws a channel's consent on the client's own
 // word (an inbound keyword or a provider's opt-out error) and records it.
-func (s *Store) SetConsentTx(tx Tx, clientID int64, channel string, granted bool, source string) error {
+// It reports whether the consent changed (a repeated STOP changes nothing).
+func (s *Store) SetConsentTx(tx Tx, clientID int64, channel string, granted bool, source string) (bool, error) {
 	return s.setConsent(tx.db, clientID, channel, granted, source)
 }
 
-func (s *Store) setConsent(tx *gorm.DB, clientID int64, channel string, granted bool, source string) error {
+func (s *Store) setConsent(tx *gorm.DB, clientID int64, channel string, granted bool, source string) (bool, error) {
 	now := s.now()
 	col := map[string]string{"whatsapp": "consent_whatsapp", "sms": "consent_sms"}[channel]
 	if col == "" {
-		return Errorf(EINVALID, "unknown channel %q", channel)
+		return false, Errorf(EINVALID, "unknown channel %q", channel)
 	}
 	res := tx.Model(&Client{}).Where("id = ? AND "+col+" <> ?", clientID, granted).
 		Updates(map[string]any{col: granted, col + "_at": now, "updated_at": now})
 	if res.Error != nil || res.RowsAffected == 0 {
-		return res.Error
+		return false, res.Error
 	}
 	if err := tx.Create(&ConsentEvent{ClientID: clientID, Channel: channel, Granted: granted, Source: source, CreatedAt: now}).Error; err != nil {
-		return err
+		return false, err
 	}
 	c, err := findClientAnyReach(tx, clientID)
 	if err != nil {
-		return err
+		return false, err
 	}
-	return s.auditTx(tx, Actor{Role: "client"}, clientAudit("consent_change", "client", clientID, c,
+	return true, s.auditTx(tx, Actor{Role: "client"}, clientAudit("consent_change", "client", clientID, c,
 		map[string]any{"channel": channel, "granted": granted, "source": source}))
+}
+
+// ConsentStop is the source of consent withdrawn by the client's STOP.
+const ConsentStop = "inbound_stop"
+
+// StoppedTx reports whether the client's last word on consent was STOP: then
+// nothing may be sent but the STOP confirmation, not even an auto-reply.
+func (s *Store) StoppedTx(tx Tx, clientID int64) (bool, error) {
+	var last []ConsentEvent
+	err := tx.db.Where("client_id = ?", clientID).Order("id DESC").Limit(1).Find(&last).Error
+	return len(last) == 1 && last[0].Source == ConsentStop && !last[0].Granted, err
 }
 
 // FindClientsByPhone returns the clients with that E.164 number, newest first.

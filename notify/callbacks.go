@@ -105,21 +105,50 @@ func (d *Dispatcher) applyKeywordTx(ctx context.Context, tx models.Tx, c models.
 		_, err := d.Store.AcknowledgeLatestSummaryTx(tx, c.ID)
 		return err
 	case KeywordStop:
-		return d.Store.SetConsentTx(tx, c.ID, channel, false, "inbound")
+		// STOP stops every channel: withdrawn on one, the next message
+		// would otherwise simply come by the other.
+		changed := false
+		for _, ch := range []string{ChannelWhatsApp, ChannelSMS} {
+			ok, err := d.Store.SetConsentTx(tx, c.ID, ch, false, models.ConsentStop)
+			if err != nil {
+				return err
+			}
+			changed = changed || ok
+		}
+		if !changed {
+			return nil // confirmed once already
+		}
+		return d.answerTx(ctx, tx, c, channel, templates.KindStopConfirmation, models.KindStopConfirmation)
 	case KeywordStart:
-		return d.Store.SetConsentTx(tx, c.ID, channel, true, "inbound")
+		changed, err := d.Store.SetConsentTx(tx, c.ID, channel, true, "inbound")
+		if err != nil || !changed {
+			return err
+		}
+		return d.answerTx(ctx, tx, c, channel, templates.KindStartConfirmation, models.KindStartConfirmation)
 	}
 	if !afterHours {
 		return nil
 	}
-	reply, err := d.Composer.Message(templates.KindAutoReply, c, templates.MessageData{})
+	if stopped, err := d.Store.StoppedTx(tx, c.ID); err != nil || stopped {
+		return err // after STOP nothing is sent but the STOP confirmation
+	}
+	// The auto-reply exists to say that nobody reads messages now.
+	return d.answerTx(ctx, tx, c, channel, templates.KindAutoReply, models.KindAutoReply)
+}
+
+// answerTx queues an answer to the client's own message: right away, as free
+// text on the channel the client used (their message opened WhatsApp's
+// 24-hour window), whatever the consent (models.AnswersClient). The composer
+// renders the text also when the client's own channel has no consent.
+func (d *Dispatcher) answerTx(ctx context.Context, tx models.Tx, c models.Client, channel, template, kind string) error {
+	composer := d.Composer
+	composer.ContentSIDs = nil // inside the window: free text, never a template
+	reply, err := composer.Message(template, c, templates.MessageData{})
 	if err != nil {
 		return err
 	}
-	// The auto-reply answers on the channel the client used, right away: it
-	// exists to say that nobody reads messages now.
 	reply.Channel, reply.SkipReason = channel, ""
-	m := messageFrom(reply, models.KindAutoReply, c, nil)
+	m := messageFrom(reply, kind, c, nil)
 	return d.queueTx(ctx, tx, &m)
 }
 

@@ -52,7 +52,7 @@ func (d *Dispatcher) queueTx(ctx context.Context, tx models.Tx, m *models.Messag
 	if m.Status == "" {
 		m.Status = models.MessageQueued
 	}
-	if m.Status == models.MessageQueued && m.Kind != models.KindAutoReply && !d.Composer.Hours.Within(now) {
+	if m.Status == models.MessageQueued && !models.AnswersClient(m.Kind) && !d.Composer.Hours.Within(now) {
 		next := d.Composer.Hours.Next(now).UTC()
 		m.Status, m.ScheduledFor = models.MessageScheduled, &next
 	}

@@ -26,7 +26,7 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendMessageArgs]) 
 	if err != nil || m.Final() {
 		return err
 	}
-	if now := d.now(); !d.Composer.Hours.Within(now) && m.Kind != models.KindAutoReply {
+	if now := d.now(); !d.Composer.Hours.Within(now) && !models.AnswersClient(m.Kind) {
 		next := d.Composer.Hours.Next(now)
 		_, err := d.Store.UpdateMessage(ctx, m.ID, func(_ models.Tx, m *models.Message, _ time.Time) error {
 			n := next.UTC()
@@ -99,7 +99,7 @@ func (d *Dispatcher) checkConsent(ctx context.Context, m models.Message) (bool, 
 		return false, err
 	}
 	ok := (m.Channel == ChannelWhatsApp && c.ConsentWhatsApp) || (m.Channel == ChannelSMS && c.ConsentSMS)
-	if ok || m.Kind == models.KindAutoReply {
+	if ok || models.AnswersClient(m.Kind) {
 		return false, nil
 	}
 	_, err = d.Store.UpdateMessage(ctx, m.ID, func(_ models.Tx, m *models.Message, _ time.Time) error {
@@ -181,7 +181,7 @@ func (d *Dispatcher) endInFailureTx(ctx context.Context, tx models.Tx, m *models
 	}
 	m.ErrorCode, m.FailedAt = code, &now // the store audits the failure
 	if code == 21610 {
-		if err := d.Store.SetConsentTx(tx, m.ClientID, ChannelSMS, false, "provider_opt_out"); err != nil {
+		if _, err := d.Store.SetConsentTx(tx, m.ClientID, ChannelSMS, false, "provider_opt_out"); err != nil {
 			return err
 		}
 	}

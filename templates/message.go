@@ -20,11 +20,18 @@ const (
 	KindReminder         = "reminder"
 	KindNoShowNudge      = "no_show_nudge"
 	KindAutoReply        = "auto_reply"
+	// KindStopConfirmation answers STOP once; KindStartConfirmation answers START.
+	KindStopConfirmation  = "stop_confirmation"
+	KindStartConfirmation = "start_confirmation"
 )
 
 // messageKinds are the kinds every language defines; other names in a template
 // set are shared pieces, not messages.
-var messageKinds = []string{KindAgreementSummary, KindReminder, KindNoShowNudge, KindAutoReply}
+var messageKinds = []string{KindAgreementSummary, KindReminder, KindNoShowNudge, KindAutoReply,
+	KindStopConfirmation, KindStartConfirmation}
+
+// fixedText are the kinds whose WhatsApp template has no variables.
+var fixedText = map[string]bool{KindStopConfirmation: true, KindStartConfirmation: true}
 
 // ErrUnknownKind is wrapped by Render and Variables when the kind has no template.
 var ErrUnknownKind = errors.New("templates: unknown message kind")
@@ -130,7 +137,9 @@ func mustParseMessages() map[string]*template.Template {
 		}
 		t := template.Must(template.New(lang).Funcs(funcs).ParseFS(messageFS, "messages/"+lang+"/*.tmpl"))
 		for _, kind := range messageKinds {
-			if t.Lookup(kind) == nil || t.Lookup(kind+".1") == nil {
+			// Confirmations have no variables: their WhatsApp template, if one
+			// is approved, is fixed text.
+			if t.Lookup(kind) == nil || (t.Lookup(kind+".1") == nil && !fixedText[kind]) {
 				panic(fmt.Sprintf("templates: %s: %s or its variables are not defined", lang, kind))
 			}
 		}

@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 )
 
-var allKinds = []string{KindAgreementSummary, KindReminder, KindNoShowNudge, KindAutoReply}
+var allKinds = messageKinds
 
 // sample is a typical message: two agreements, a video call next Tuesday that
 // the client makes. Times are in UTC; the client sees Amsterdam time.
@@ -61,7 +61,7 @@ func TestRenderEveryKind(t *testing.T) {
 }
 
 func TestVariablesEveryKind(t *testing.T) {
-	wantCount := map[string]int{KindAgreementSummary: 4, KindReminder: 4, KindNoShowNudge: 4, KindAutoReply: 2}
+	wantCount := map[string]int{KindAgreementSummary: 4, KindReminder: 4, KindNoShowNudge: 4, KindAutoReply: 2, KindStopConfirmation: 0, KindStartConfirmation: 0}
 	d := sample()
 	// Free text from the database may hold anything; WhatsApp does not.
 	d.WorkerName = "Jan\tde  Vries\n"
@@ -262,7 +262,7 @@ const gsm7 = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤
 	"¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 
 func TestMessagesFitSMS(t *testing.T) {
-	maxSegments := map[string]int{KindAgreementSummary: 2, KindReminder: 2, KindNoShowNudge: 2, KindAutoReply: 1}
+	maxSegments := map[string]int{KindAgreementSummary: 2, KindReminder: 2, KindNoShowNudge: 2, KindAutoReply: 1, KindStopConfirmation: 1, KindStartConfirmation: 1}
 	for _, kind := range allKinds {
 		for _, lang := range SupportedLanguages() {
 			body, _ := Render(kind, lang, sample())
