@@ -324,3 +324,30 @@ func TestNoAutoReplyAfterStop(t *testing.T) {
 		t.Fatalf("%d messages after STOP, want only the confirmation", n)
 	}
 }
+
+// TestOneAutoReplyPerPeriod: many messages after hours get one auto-reply in
+// notify.auto_reply_every (12 h), on the channel each came in on; after the
+// period the next message gets one again.
+func TestOneAutoReplyPerPeriod(t *testing.T) {
+	saturday := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	m := newMsgEnv(t, "sqlite", msgOpts{now: func() time.Time { return saturday }, hoursDays: []string{"mon", "tue", "wed", "thu", "fri"}})
+	newClient(t, m.testEnv, m.tok, map[string]any{"consent": map[string]any{"whatsapp": true, "sms": true}})
+	for i := range 20 {
+		from := "whatsapp:" + clientPhone
+		if i%2 == 1 {
+			from = clientPhone
+		}
+		m.inbound(t, from, fmt.Sprintf("Hallo %d?", i))
+	}
+	waitFor(t, "the auto-reply", func() bool { return len(m.fake.Messages()) >= 1 })
+	time.Sleep(300 * time.Millisecond)
+	if msgs := m.fake.Messages(); len(msgs) != 1 || msgs[0].To != "whatsapp:"+clientPhone || msgs[0].ContentSID != "" {
+		t.Fatalf("20 messages after hours: %d auto-replies, want 1 as free text on WhatsApp", len(msgs))
+	}
+	m.Clock.Set(func() time.Time { return saturday.Add(13 * time.Hour) })
+	m.inbound(t, clientPhone, "Nog iemand?")
+	waitFor(t, "the next period's auto-reply, by SMS", func() bool {
+		msgs := m.fake.Messages()
+		return len(msgs) == 2 && msgs[1].To == clientPhone
+	})
+}

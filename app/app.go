@@ -165,7 +165,7 @@ func (a *App) dispatcher() (*notify.Dispatcher, error) {
 	cfg := a.Config
 	d := &notify.Dispatcher{Composer: a.Composer, PublicBaseURL: cfg.Server.PublicBaseURL,
 		Limiter: notify.NewLimiter(cfg.Twilio.RatePerSecond), Logger: a.Logger, Metrics: notify.NewMetrics(a.Registry),
-		ReminderOffsets: cfg.Notify.ReminderOffsets, NoShowGrace: cfg.Sessions.NoShowGrace,
+		ReminderOffsets: cfg.Notify.ReminderOffsets, NoShowGrace: cfg.Sessions.NoShowGrace, AutoReplyEvery: cfg.Notify.AutoReplyEvery,
 		RetentionDays: cfg.Retention.MessageBodyDays, Now: a.clock}
 	if cfg.Twilio.AccountSID == "" {
 		d.Sender = notify.DryRunSender{Logger: a.Logger}

@@ -72,6 +72,8 @@ type NotifyConfig struct {
 	ContactHours    ContactHoursConfig `yaml:"contact_hours"`
 	CrisisNumber    string             `yaml:"crisis_number"`
 	ReminderOffsets []time.Duration    `yaml:"reminder_offsets"`
+	// AutoReplyEvery: at most one auto-reply per client in this period.
+	AutoReplyEvery time.Duration `yaml:"auto_reply_every"`
 }
 
 // SessionsConfig holds session rules.
@@ -132,6 +134,7 @@ func DefaultConfig() Config {
 			},
 			CrisisNumber:    "113 (0800-0113)",
 			ReminderOffsets: []time.Duration{24 * time.Hour, time.Hour},
+			AutoReplyEvery:  12 * time.Hour,
 		},
 		Sessions: SessionsConfig{
 			NoShowGrace: 15 * time.Minute,

@@ -128,6 +128,17 @@ func (s *Store) StoppedTx(tx Tx, clientID int64) (bool, error) {
 	return len(last) == 1 && last[0].Source == ConsentStop && !last[0].Granted, err
 }
 
+// LastMessageTx returns when the client was last sent (queued) a message of
+// kind, and false when never.
+func (s *Store) LastMessageTx(tx Tx, clientID int64, kind string) (time.Time, bool, error) {
+	var last []Message
+	err := tx.db.Where("client_id = ? AND kind = ?", clientID, kind).Order("id DESC").Limit(1).Find(&last).Error
+	if err != nil || len(last) == 0 {
+		return time.Time{}, false, err
+	}
+	return last[0].CreatedAt, true, nil
+}
+
 // FindClientsByPhone returns the clients with that E.164 number, newest first.
 func (s *Store) FindClientsByPhone(ctx context.Context, phone string) ([]Client, error) {
 	var list []Client

@@ -132,6 +132,10 @@ func (d *Dispatcher) applyKeywordTx(ctx context.Context, tx models.Tx, c models.
 	if stopped, err := d.Store.StoppedTx(tx, c.ID); err != nil || stopped {
 		return err // after STOP nothing is sent but the STOP confirmation
 	}
+	last, ok, err := d.Store.LastMessageTx(tx, c.ID, models.KindAutoReply)
+	if err != nil || (ok && d.now().Sub(last) < cmpOr(d.AutoReplyEvery, 12*time.Hour)) {
+		return err // one auto-reply says it all; a hundred would be a flood
+	}
 	// The auto-reply exists to say that nobody reads messages now.
 	return d.answerTx(ctx, tx, c, channel, templates.KindAutoReply, models.KindAutoReply)
 }

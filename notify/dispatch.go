@@ -29,6 +29,7 @@ type Dispatcher struct {
 	Now           func() time.Time
 
 	ReminderOffsets []time.Duration
+	AutoReplyEvery  time.Duration // at most one auto-reply per client in this period; 0: 12 h
 	NoShowGrace     time.Duration
 	RetentionDays   int
 }
