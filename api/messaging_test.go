@@ -351,3 +351,36 @@ func TestOneAutoReplyPerPeriod(t *testing.T) {
 		return len(msgs) == 2 && msgs[1].To == clientPhone
 	})
 }
+
+// TestChangedNumber: a summary held for contact hours is cancelled when the
+// client's number changes (number_changed, audited), and a message is sent
+// to the number the client has when it is sent, not when it was queued.
+func TestChangedNumber(t *testing.T) {
+	saturday := time.Date(2026, 11, 28, 21, 30, 0, 0, time.UTC)
+	m := newMsgEnv(t, "sqlite", msgOpts{now: func() time.Time { return saturday }, hoursDays: []string{"mon", "tue", "wed", "thu", "fri"}})
+	cid := newClient(t, m.testEnv, m.tok, map[string]any{"consent": map[string]any{"whatsapp": true, "sms": true}})
+	held := summaryID(t, m.completeWith(t, cid, "", "Bel de huisarts"))
+	if st := m.message(t, held).Status; st != models.MessageScheduled {
+		t.Fatalf("summary outside hours: %s", st)
+	}
+	m.do("PATCH", fmt.Sprintf("/api/v1/clients/%d", cid), m.tok, map[string]any{"phone": "06 87654321"}).must(t, 200)
+	if msg := m.message(t, held); msg.Status != models.MessageSkipped || msg.SkipReason != models.SkipNumberChanged {
+		t.Fatalf("the held summary after a new number: %s %s", msg.Status, msg.SkipReason)
+	}
+	events, _, _ := m.store.FindAuditEvents(t.Context(), models.Actor{Role: models.RoleAdmin}, models.AuditFilter{Entity: "message"})
+	if events[0].EntityID != held || !strings.Contains(events[0].Changes, "number_changed") {
+		t.Fatalf("the cancellation is not audited: %+v", events[0])
+	}
+	m.Clock.Set(func() time.Time { return time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC) })
+	body := "Tot dinsdag."
+	stale := models.Message{ClientID: cid, Kind: models.KindReminder, Channel: "sms", Recipient: clientPhone, Body: &body,
+		Status: models.MessageQueued}
+	m.CreateMessage(&stale)
+	if err := m.App.Dispatcher.Requeue(t.Context(), stale.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the send", func() bool { return m.message(t, stale.ID).TwilioSID != nil })
+	if msgs := m.fake.Messages(); len(msgs) != 1 || msgs[0].To != "+31687654321" {
+		t.Fatalf("sent to %v, want only the new number", msgs)
+	}
+}

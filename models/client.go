@@ -302,9 +302,15 @@ func (s *Store) UpdateClient(ctx context.Context, a Actor, id int64, f ClientFie
 			return err
 		}
 		now := s.now()
+		oldPhone := c.Phone
 		events, err := f.apply(&c, now)
 		if err != nil {
 			return err
+		}
+		if c.Phone != oldPhone {
+			if err := s.cancelPendingTo(tx, c, oldPhone, now); err != nil {
+				return err
+			}
 		}
 		if f.WorkerID != nil && *f.WorkerID != c.WorkerID {
 			if a.Role == RoleWorker {
@@ -324,6 +330,33 @@ func (s *Store) UpdateClient(ctx context.Context, a Actor, id int64, f ClientFie
 		return s.recordConsent(tx, a, c, events, now)
 	})
 	return c, wrap(err, "update client")
+}
+
+// SkipNumberChanged is the skip reason of messages that waited for a number
+// the client no longer has.
+const SkipNumberChanged = "number_changed"
+
+// cancelPendingTo ends the client's messages that still wait to go to
+// oldPhone (queued or held for contact hours, never tried): the number is
+// no longer the client's, and a message with agreements must not reach
+// whoever has it now. Each is audited.
+func (s *Store) cancelPendingTo(tx *gorm.DB, c Client, oldPhone string, now time.Time) error {
+	var pending []Message
+	err := tx.Where("client_id = ? AND recipient = ? AND status IN ? AND attempts = 0", c.ID, oldPhone,
+		[]string{MessageQueued, MessageScheduled}).Find(&pending).Error
+	if err != nil {
+		return err
+	}
+	for _, m := range pending {
+		m.Status, m.SkipReason, m.UpdatedAt = MessageSkipped, SkipNumberChanged, now
+		if err := tx.Model(&m).Select("status", "skip_reason", "updated_at").Updates(&m).Error; err != nil {
+			return err
+		}
+		if err := s.auditTx(tx, System, messageAudit("status_change", m)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // FindConsentEvents returns the consent history of a client in the actor's

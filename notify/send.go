@@ -38,7 +38,8 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendMessageArgs]) 
 		}
 		return river.JobSnooze(next.Sub(now))
 	}
-	if skip, err := d.checkConsent(ctx, m); err != nil || skip {
+	skip, client, err := d.checkConsent(ctx, m)
+	if err != nil || skip {
 		return err
 	}
 	if err := d.Limiter.Wait(ctx); err != nil {
@@ -46,6 +47,12 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendMessageArgs]) 
 	}
 	prior := m.Attempts
 	m, err = d.Store.UpdateMessage(ctx, m.ID, func(_ models.Tx, m *models.Message, now time.Time) error {
+		if m.Attempts == 0 && client.Phone != "" {
+			// The recipient is the client's number now, not when the message
+			// was queued. A retry keeps the first attempt's, so that the
+			// provider lookup before a resend searches the right number.
+			m.Recipient = client.Phone
+		}
 		m.Attempts++
 		if m.FirstAttemptAt == nil {
 			m.FirstAttemptAt = &now
@@ -92,22 +99,23 @@ func (d *Dispatcher) outbound(m models.Message) OutboundMessage {
 	return out
 }
 
-// checkConsent skips a message whose channel lost consent since it was queued.
-func (d *Dispatcher) checkConsent(ctx context.Context, m models.Message) (bool, error) {
+// checkConsent skips a message whose channel lost consent since it was
+// queued; it returns the client as they are now.
+func (d *Dispatcher) checkConsent(ctx context.Context, m models.Message) (bool, models.Client, error) {
 	c, err := d.Store.FindClient(ctx, m.ClientID)
 	if err != nil {
-		return false, err
+		return false, c, err
 	}
 	ok := (m.Channel == ChannelWhatsApp && c.ConsentWhatsApp) || (m.Channel == ChannelSMS && c.ConsentSMS)
 	if ok || models.AnswersClient(m.Kind) {
-		return false, nil
+		return false, c, nil
 	}
 	_, err = d.Store.UpdateMessage(ctx, m.ID, func(_ models.Tx, m *models.Message, _ time.Time) error {
 		m.Status, m.SkipReason = models.MessageSkipped, SkipNoConsent
 		return nil
 	})
 	d.Metrics.message(m.Kind, models.MessageSkipped)
-	return true, err
+	return true, c, err
 }
 
 func (d *Dispatcher) accepted(ctx context.Context, m models.Message, res SendResult) error {
