@@ -140,7 +140,7 @@ func (a *App) build(ctx context.Context, db *gorm.DB, o Options) error {
 	// writes through the store; the queue runs the dispatcher's workers and the
 	// dispatcher enqueues on it. The three are tied together here and nowhere
 	// else, before anything runs.
-	a.Store = models.NewStore(db, models.Options{Reads: reads, Clock: a.clock, Outbox: d,
+	a.Store = models.NewStore(db, models.Options{Reads: reads, Clock: a.clock, Outbox: d, AckWindow: cfg.Notify.AckWindow,
 		RiskSignals: cfg.Sessions.RiskSignals, Policy: models.PolicyRules{
 			HighRiskMaxRemote: cfg.Policy.HighRiskMaxRemote, MediumRiskMaxRemote: cfg.Policy.MediumRiskMaxRemote,
 			LowRiskMaxRemote: cfg.Policy.LowRiskMaxRemote, StartPhaseFaceToFace: cfg.Policy.StartPhaseFaceToFace,

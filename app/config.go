@@ -74,6 +74,8 @@ type NotifyConfig struct {
 	ReminderOffsets []time.Duration    `yaml:"reminder_offsets"`
 	// AutoReplyEvery: at most one auto-reply per client in this period.
 	AutoReplyEvery time.Duration `yaml:"auto_reply_every"`
+	// AckWindow: how long after a summary a plain "akkoord" still answers it.
+	AckWindow time.Duration `yaml:"ack_window"`
 }
 
 // SessionsConfig holds session rules.
@@ -135,6 +137,7 @@ func DefaultConfig() Config {
 			CrisisNumber:    "113 (0800-0113)",
 			ReminderOffsets: []time.Duration{24 * time.Hour, time.Hour},
 			AutoReplyEvery:  12 * time.Hour,
+			AckWindow:       7 * 24 * time.Hour,
 		},
 		Sessions: SessionsConfig{
 			NoShowGrace: 15 * time.Minute,

@@ -57,6 +57,9 @@ func (c Config) validate() error {
 			bad("notify.reminder_offsets", "%s must lie between 1s and 336h", d)
 		}
 	}
+	if c.Notify.AckWindow <= 0 {
+		bad("notify.ack_window", "must be positive (for example 168h)")
+	}
 	if c.Notify.AutoReplyEvery <= 0 {
 		bad("notify.auto_reply_every", "must be positive (for example 12h)")
 	}

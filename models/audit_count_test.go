@@ -134,3 +134,56 @@ func TestEveryChangeAudited(t *testing.T) {
 		})
 	}
 }
+
+// TestAcknowledgementAnswersItsSummary: "akkoord" acknowledges the latest
+// summary only within the default window (7 days) of its sending and when no reminder
+// went out after it.
+func TestAcknowledgementAnswersItsSummary(t *testing.T) {
+	cases := []struct {
+		name     string
+		sentAgo  time.Duration
+		reminder bool // a reminder sent after the summary
+		want     int64
+	}{
+		{"just sent", time.Hour, false, 1},
+		{"six days ago", 6 * 24 * time.Hour, false, 1},
+		{"eight days ago", 8 * 24 * time.Hour, false, 0},
+		{"a reminder came after it", time.Hour, true, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			store := modelstest.Store(t, models.DriverSQLite)
+			w := newReachWorld(t, store)
+			ctx := context.Background()
+			sent := time.Now().UTC().Add(-c.sentAgo)
+			body := "x"
+			err := store.Write(ctx, func(tx models.Tx) error {
+				m := models.Message{ClientID: w.client.ID, SessionID: &w.session.ID, Kind: models.KindAgreementSummary,
+					Channel: "sms", Recipient: w.client.Phone, Body: &body, Status: "delivered", SentAt: &sent}
+				if err := store.CreateMessageTx(tx, &m); err != nil {
+					return err
+				}
+				if !c.reminder {
+					return nil
+				}
+				later := sent.Add(time.Minute)
+				r := models.Message{ClientID: w.client.ID, Kind: models.KindReminder, Channel: "sms", Recipient: w.client.Phone,
+					Body: &body, Status: "delivered", SentAt: &later}
+				return store.CreateMessageTx(tx, &r)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var n int64
+			if err := store.Write(ctx, func(tx models.Tx) error {
+				n, err = store.AcknowledgeLatestSummaryTx(tx, w.client.ID)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if n != c.want {
+				t.Fatalf("%d agreements acknowledged, want %d", n, c.want)
+			}
+		})
+	}
+}

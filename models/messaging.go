@@ -184,13 +184,27 @@ func (s *Store) FindInbound(ctx context.Context, a Actor, clientID int64, limit 
 	return list, wrap(err, "find inbound")
 }
 
-// AcknowledgeLatestSummaryTx marks the agreements of the client's latest sent
-// summary as acknowledged, audits it, and returns how many.
+// DefaultAckWindow is how long after a summary was sent a plain "akkoord"
+// still answers it, unless Options.AckWindow says otherwise.
+const DefaultAckWindow = 7 * 24 * time.Hour
+
+// AcknowledgeLatestSummaryTx marks the agreements of the summary a reply
+// answers as acknowledged, audits it, and returns how many. A reply answers
+// the client's latest sent summary only when that was sent within the
+// acknowledgement window (Options.AckWindow)
+// and no reminder was sent after it: "JA" to a reminder, or a week later, is
+// an ordinary reply.
 func (s *Store) AcknowledgeLatestSummaryTx(tx Tx, clientID int64) (int64, error) {
 	var m []Message
 	err := tx.db.Where("client_id = ? AND kind = ? AND session_id IS NOT NULL AND sent_at IS NOT NULL", clientID, KindAgreementSummary).
 		Order("sent_at DESC, id DESC").Limit(1).Find(&m).Error
-	if err != nil || len(m) == 0 {
+	if err != nil || len(m) == 0 || s.now().Sub(*m[0].SentAt) > s.ackWindow {
+		return 0, err
+	}
+	var later int64
+	err = tx.db.Model(&Message{}).Where("client_id = ? AND kind = ? AND sent_at > ?", clientID, KindReminder, *m[0].SentAt).
+		Count(&later).Error
+	if err != nil || later > 0 {
 		return 0, err
 	}
 	res := tx.db.Model(&Agreement{}).Where("session_id = ? AND include_in_summary = ? AND acknowledged_at IS NULL", *m[0].SessionID, true).

@@ -23,6 +23,7 @@ type Store struct {
 	policy      PolicyRules
 	riskSignals []string
 	outbox      Outbox
+	ackWindow   time.Duration
 
 	group groupWriter // message updates, committed together on SQLite
 }
@@ -35,6 +36,7 @@ type Options struct {
 	Policy      PolicyRules      // blended-supervision rules
 	RiskSignals []string         // the vocabulary accepted at completion
 	Outbox      Outbox           // nil: nothing follows from planning or completing
+	AckWindow   time.Duration    // how long a reply can acknowledge a summary; 0: DefaultAckWindow
 }
 
 // Outbox is what follows from a write, done inside that write's transaction
@@ -63,7 +65,11 @@ func NewStore(db *gorm.DB, o Options) *Store {
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
-	return &Store{db: db, reads: o.Reads, clock: o.Clock, policy: o.Policy, riskSignals: o.RiskSignals, outbox: o.Outbox}
+	if o.AckWindow <= 0 {
+		o.AckWindow = DefaultAckWindow
+	}
+	return &Store{db: db, reads: o.Reads, clock: o.Clock, policy: o.Policy, riskSignals: o.RiskSignals, outbox: o.Outbox,
+		ackWindow: o.AckWindow}
 }
 
 // RiskSignals is the vocabulary accepted at completion.
