@@ -35,10 +35,10 @@ type Health struct {
 
 // SenderStatus is the provider's health at one moment.
 type SenderStatus struct {
-	State     string    `json:"state" enum:"ok,degraded,dry_run"`
-	Detail    string    `json:"detail,omitempty"`
-	ErrorCode int       `json:"error_code,omitempty"`
-	Since     time.Time `json:"since,omitempty"`
+	State     string     `json:"state" enum:"ok,degraded,dry_run"`
+	Detail    string     `json:"detail,omitempty"`
+	ErrorCode int        `json:"error_code,omitempty"`
+	Since     *time.Time `json:"since,omitempty" doc:"when this state began; none in dry run"`
 }
 
 // NewHealth returns a tracker whose state is also the gauge
@@ -119,13 +119,14 @@ func (h *Health) Status() SenderStatus {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	since := h.since
 	switch {
 	case h.credentials != nil:
-		return SenderStatus{State: SenderDegraded, ErrorCode: h.lastCode, Since: h.since,
+		return SenderStatus{State: SenderDegraded, ErrorCode: h.lastCode, Since: &since,
 			Detail: "Twilio refused the account's credentials at start: " + h.credentials.Error()}
 	case h.consecutive >= failuresBeforeDegraded:
-		return SenderStatus{State: SenderDegraded, ErrorCode: h.lastCode, Since: h.since,
+		return SenderStatus{State: SenderDegraded, ErrorCode: h.lastCode, Since: &since,
 			Detail: fmt.Sprintf("the last %d sends did not reach Twilio; they are retried", h.consecutive)}
 	}
-	return SenderStatus{State: SenderOK, Since: h.since}
+	return SenderStatus{State: SenderOK, Since: &since}
 }
