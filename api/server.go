@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"log/slog"
 	"strings"
 	"time"
@@ -27,15 +28,7 @@ type Server struct {
 // New returns the API of a; its HTTP metrics join a's registry.
 func New(a *app.App) *Server {
 	return &Server{app: a, store: a.Store, logger: a.Logger,
-		requestTimeout: cmpOr(a.Config.Server.RequestTimeout, 30*time.Second), metrics: newMetrics(a.Registry)}
-}
-
-func cmpOr[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
+		requestTimeout: cmp.Or(a.Config.Server.RequestTimeout, 30*time.Second), metrics: newMetrics(a.Registry)}
 }
 
 // BodyLimit is the largest request body accepted.

@@ -7,6 +7,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -151,7 +152,7 @@ func (a *App) build(ctx context.Context, db *gorm.DB, o Options) error {
 		PeriodicJobs: notify.PeriodicJobs(), Logger: a.Logger, MaxWorkers: o.QueueWorkers,
 		// A job whose process was killed runs again within a minute of restart:
 		// River's rescuer looks every 30 s for jobs running longer than this.
-		JobTimeout: cmpOr(o.JobTimeout, 20*time.Second), RescueAfter: cmpOr(o.RescueAfter, 30*time.Second)})
+		JobTimeout: cmp.Or(o.JobTimeout, 20*time.Second), RescueAfter: cmp.Or(o.RescueAfter, 30*time.Second)})
 	if err != nil {
 		return err
 	}
@@ -232,7 +233,7 @@ func (a *App) Start(ctx context.Context) error {
 func (a *App) Close() error {
 	var errs []error
 	if a.started {
-		ctx, cancel := context.WithTimeout(context.Background(), cmpOr(a.Config.Server.ShutdownTimeout, 10*time.Second))
+		ctx, cancel := context.WithTimeout(context.Background(), cmp.Or(a.Config.Server.ShutdownTimeout, 10*time.Second))
 		if err := a.Queue.Stop(ctx); err != nil {
 			a.Logger.Warn("job queue stopped with jobs still running; they run again after restart", slog.String("error", err.Error()))
 		}
@@ -257,12 +258,4 @@ func NewLogger(cfg LogConfig, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
-}
-
-func cmpOr[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
 }

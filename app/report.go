@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"io"
@@ -51,7 +52,7 @@ func (a *App) Location() *time.Location { return a.Composer.Hours.Location() }
 
 // SummarySLA is how soon after completion a summary counts as on time.
 func (a *App) SummarySLA() time.Duration {
-	return time.Duration(cmpOr(a.Config.Followup.SummarySLAHours, 24)) * time.Hour
+	return time.Duration(cmp.Or(a.Config.Followup.SummarySLAHours, 24)) * time.Hour
 }
 
 // ReportView says who looks at a report and how, for its audit event.

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -104,7 +105,7 @@ func NewThrottle() *Throttle { return NewThrottleWith(time.Now, time.Sleep, 0) }
 // NewThrottleWith returns a throttle with its own clock, wait and limit
 // (tests; a limit of 0 is ThrottleLimit).
 func NewThrottleWith(now func() time.Time, sleep func(time.Duration), limit int) *Throttle {
-	return &Throttle{failures: map[string]*failureCount{}, window: ThrottleWindow, limit: cmpOr(limit, ThrottleLimit),
+	return &Throttle{failures: map[string]*failureCount{}, window: ThrottleWindow, limit: cmp.Or(limit, ThrottleLimit),
 		now: now, sleep: sleep}
 }
 

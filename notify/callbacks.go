@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"strings"
@@ -133,7 +134,7 @@ func (d *Dispatcher) applyKeywordTx(ctx context.Context, tx models.Tx, c models.
 		return err // after STOP nothing is sent but the STOP confirmation
 	}
 	last, ok, err := d.Store.LastMessageTx(tx, c.ID, models.KindAutoReply)
-	if err != nil || (ok && d.now().Sub(last) < cmpOr(d.AutoReplyEvery, 12*time.Hour)) {
+	if err != nil || (ok && d.now().Sub(last) < cmp.Or(d.AutoReplyEvery, 12*time.Hour)) {
 		return err // one auto-reply says it all; a hundred would be a flood
 	}
 	// The auto-reply exists to say that nobody reads messages now.

@@ -250,11 +250,3 @@ func CompleteTx[T river.JobArgs](ctx context.Context, tx *sql.Tx, job *river.Job
 	}
 	return done, nil
 }
-
-func cmpOr[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
-}

@@ -6,6 +6,7 @@ package apptest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"io"
 	"log/slog"
@@ -63,7 +64,8 @@ type Env struct {
 	// Throttle is the sign-in throttle; its delays are not waited for.
 	Throttle *app.Throttle
 
-	t testing.TB
+	t      testing.TB
+	tables []string // Tables' answer
 }
 
 // New builds the service; everything is closed when the test ends.
@@ -105,7 +107,7 @@ func New(t testing.TB, o Options) *Env {
 	opts.Clock = e.Clock.Now
 	e.Throttle = app.NewThrottleWith(e.Clock.Now, func(time.Duration) {}, o.ThrottleLimit)
 	opts.Throttle = e.Throttle
-	opts.JobTimeout, opts.RescueAfter = cmpOr(opts.JobTimeout, 5*time.Second), cmpOr(opts.RescueAfter, 10*time.Second)
+	opts.JobTimeout, opts.RescueAfter = cmp.Or(opts.JobTimeout, 5*time.Second), cmp.Or(opts.RescueAfter, 10*time.Second)
 	a, err := app.Open(context.Background(), cfg, opts)
 	if err != nil {
 		t.Fatalf("apptest: %v", err)
@@ -202,11 +204,3 @@ func (b *SyncBuffer) String() string {
 
 // Bytes is String as bytes.
 func (b *SyncBuffer) Bytes() []byte { return []byte(b.String()) }
-
-func cmpOr[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
-}

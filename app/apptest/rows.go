@@ -9,9 +9,14 @@ import (
 	"afspraak/models"
 )
 
-// Tables lists the tables of the test database (ours and River's).
+// Tables lists the tables of the test database (ours and River's), read
+// once: the schema does not change in a test, and fuzz targets count rows
+// for every input.
 func (e *Env) Tables(t testing.TB) []string {
 	t.Helper()
+	if e.tables != nil {
+		return e.tables
+	}
 	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`
 	if e.Store.Driver() == models.DriverPostgres {
 		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`
@@ -29,6 +34,7 @@ func (e *Env) Tables(t testing.TB) []string {
 		}
 		names = append(names, n)
 	}
+	e.tables = names
 	return names
 }
 
