@@ -21,7 +21,7 @@ type owned struct {
 func ownResources(t *testing.T, e *testEnv, tok string) owned {
 	t.Helper()
 	var o owned
-	o.client = e.do("POST", "/api/v1/clients", tok, map[string]any{"name": "C", "phone": "0612345678",
+	o.client = e.do("POST", "/api/v1/clients", tok, map[string]any{"name": "C", "phone": uniquePhone(),
 		"consent": map[string]any{"whatsapp": true}}).must(t, 201).id(t)
 	s := plan(t, e, tok, o.client, time.Now().Add(time.Hour), "video", "meldplicht")
 	o.session = num(s, "id")
@@ -40,7 +40,9 @@ func ownResources(t *testing.T, e *testEnv, tok string) owned {
 func fill(t *testing.T, e *testEnv, pattern string, o owned, ownerTok string) (path string, teamScoped bool) {
 	r := strings.NewReplacer
 	switch pattern {
-	case "/api/v1/clients/:id", "/api/v1/clients/:id/agreements", "/api/v1/clients/:id/export":
+	case "/api/v1/clients/:id", "/api/v1/clients/:id/agreements", "/api/v1/clients/:id/export",
+		"/api/v1/clients/:id/conversation", "/api/v1/clients/:id/conversation/seen", "/api/v1/clients/:id/messages",
+		"/api/v1/clients/:id/number-check":
 		return r(":id", fmt.Sprint(o.client)).Replace(pattern), false
 	case "/api/v1/sessions/:id", "/api/v1/sessions/:id/start", "/api/v1/sessions/:id/complete",
 		"/api/v1/sessions/:id/summary-preview", "/api/v1/sessions/:id/agenda", "/api/v1/sessions/:id/agreements":
@@ -67,6 +69,7 @@ var matrixBodies = map[string]any{
 	"POST /api/v1/sessions/:id/agreements":       map[string]any{"text": "y"},
 	"POST /api/v1/sessions/:id/agenda":           map[string]any{"title": "z"},
 	"PATCH /api/v1/sessions/:id/agenda/:item_id": map[string]any{"done": true},
+	"POST /api/v1/clients/:id/messages":          map[string]any{"body": "Tot morgen."},
 }
 
 // TestAccessMatrix: every API route × caller (worker, supervisor, admin, no
@@ -127,7 +130,7 @@ func expectAccess(caller, target, method, path string, teamScoped bool) string {
 	switch {
 	case caller == "no token" || caller == "revoked token":
 		return "401"
-	case path == "/api/v1/users" && caller != "admin":
+	case (path == "/api/v1/users" || path == "/api/v1/inbound/unmatched") && caller != "admin":
 		return "403"
 	case (strings.HasPrefix(path, "/api/v1/reports") || strings.HasPrefix(path, "/api/v1/audit-events")) && caller == "worker":
 		return "404"

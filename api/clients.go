@@ -17,18 +17,28 @@ type Consent struct {
 
 // ClientResponse is a client on the wire.
 type ClientResponse struct {
-	ID               int64     `json:"id"`
-	Name             string    `json:"name"`
-	Phone            string    `json:"phone" doc:"E.164"`
-	Language         string    `json:"language"`
-	PreferredChannel string    `json:"preferred_channel"`
-	Consent          Consent   `json:"consent"`
-	RiskLevel        string    `json:"risk_level"`
-	Phase            string    `json:"phase"`
-	WorkerID         int64     `json:"worker_id"`
-	TeamID           int64     `json:"team_id"`
-	CreatedAt        time.Time `json:"created_at"`
-	UpdatedAt        time.Time `json:"updated_at"`
+	ID               int64       `json:"id"`
+	Name             string      `json:"name"`
+	Phone            string      `json:"phone" doc:"E.164"`
+	Language         string      `json:"language"`
+	PreferredChannel string      `json:"preferred_channel"`
+	Consent          Consent     `json:"consent"`
+	RiskLevel        string      `json:"risk_level"`
+	Phase            string      `json:"phase"`
+	WorkerID         int64       `json:"worker_id"`
+	TeamID           int64       `json:"team_id"`
+	PhoneShared      bool        `json:"phone_shared" doc:"the number is shared with other clients (a household phone): replies reach all of them"`
+	PhoneReview      bool        `json:"phone_review" doc:"the number was shared before the one-number rule; an admin should review it"`
+	NumberCheck      NumberCheck `json:"number_check"`
+	CreatedAt        time.Time   `json:"created_at"`
+	UpdatedAt        time.Time   `json:"updated_at"`
+}
+
+// NumberCheck is whether the client confirmed the number is theirs.
+type NumberCheck struct {
+	State     string     `json:"state" enum:"unchecked,pending,confirmed,rejected,expired" doc:"nothing personal is sent before confirmed"`
+	ChangedAt *time.Time `json:"changed_at,omitempty"`
+	MessageID *int64     `json:"message_id,omitempty" doc:"the welcome message that asks"`
 }
 
 func toClientResponse(c models.Client) ClientResponse {
@@ -37,7 +47,9 @@ func toClientResponse(c models.Client) ClientResponse {
 		Consent: Consent{WhatsApp: c.ConsentWhatsApp, WhatsAppAt: c.ConsentWhatsAppAt,
 			SMS: c.ConsentSMS, SMSAt: c.ConsentSMSAt},
 		RiskLevel: c.RiskLevel, Phase: c.Phase, WorkerID: c.WorkerID, TeamID: c.TeamID,
-		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+		PhoneShared: c.PhoneShared, PhoneReview: c.PhoneReview,
+		NumberCheck: NumberCheck{State: c.NumberCheck, ChangedAt: c.NumberCheckAt, MessageID: c.NumberCheckMessageID},
+		CreatedAt:   c.CreatedAt, UpdatedAt: c.UpdatedAt}
 }
 
 // ConsentInput sets consent per channel; an omitted channel is unchanged.
@@ -56,11 +68,13 @@ type ClientInput struct {
 	RiskLevel        *string       `json:"risk_level,omitempty" enum:"low,medium,high"`
 	Phase            *string       `json:"phase,omitempty" enum:"start,middle,end"`
 	WorkerID         *int64        `json:"worker_id,omitempty" minimum:"1" doc:"supervisors and admins: the worker who supervises the client"`
+	PhoneShared      *bool         `json:"phone_shared,omitempty" doc:"true: this number is shared by several clients (a household phone); without it a number in use is refused with 409"`
 }
 
 func (in ClientInput) fields() models.ClientFields {
 	f := models.ClientFields{Name: in.Name, Phone: in.Phone, Language: in.Language,
-		PreferredChannel: in.PreferredChannel, RiskLevel: in.RiskLevel, Phase: in.Phase, WorkerID: in.WorkerID}
+		PreferredChannel: in.PreferredChannel, RiskLevel: in.RiskLevel, Phase: in.Phase, WorkerID: in.WorkerID,
+		PhoneShared: in.PhoneShared}
 	if in.Consent != nil {
 		f.ConsentWhatsApp, f.ConsentSMS = in.Consent.WhatsApp, in.Consent.SMS
 	}
@@ -127,7 +141,8 @@ func (p PageInput) next(more bool) *int {
 
 type listClientsInput struct {
 	PageInput
-	WorkerID int64 `query:"worker_id" minimum:"0"`
+	WorkerID    int64 `query:"worker_id" minimum:"0"`
+	PhoneReview bool  `query:"phone_review" doc:"only clients whose number was shared before the one-number rule"`
 }
 
 type listClientsOutput struct {
@@ -142,6 +157,7 @@ func (s *Server) listClients(ctx context.Context, in *listClientsInput) (*listCl
 	if in.WorkerID != 0 {
 		f.WorkerID = &in.WorkerID
 	}
+	f.PhoneReview = in.PhoneReview
 	list, more, err := s.store.FindClients(ctx, actorFrom(ctx), f)
 	if err != nil {
 		return nil, s.httpError(ctx, err)

@@ -28,8 +28,9 @@ func newWorld(e *testEnv) world {
 		u, tok := e.user(p.name, p.role, p.team)
 		w.tokens[p.name], w.ids[p.name] = tok, u.ID
 	}
-	for _, wk := range []string{"workA1", "workA2", "workB"} {
-		res := e.do("POST", "/api/v1/clients", w.tokens[wk], map[string]any{"name": "client of " + wk, "phone": "0612345678"})
+	for i, wk := range []string{"workA1", "workA2", "workB"} {
+		res := e.do("POST", "/api/v1/clients", w.tokens[wk], map[string]any{"name": "client of " + wk,
+			"phone": fmt.Sprintf("06123456%02d", 70+i)})
 		w.clients[wk] = res.must(e.t, http.StatusCreated).id(e.t)
 	}
 	return w
@@ -78,7 +79,7 @@ func TestClientAccessTable(t *testing.T) {
 				{"supA", "workB", 422}, {"supA", "", 422}, {"admin", "workB", 201}, {"supA", "supA", 422},
 			}
 			for _, c := range creates {
-				body := map[string]any{"name": "new", "phone": "+31612345679"}
+				body := map[string]any{"name": "new", "phone": uniquePhone()}
 				if c.worker != "" {
 					body["worker_id"] = w.ids[c.worker]
 				}
@@ -145,7 +146,7 @@ func TestClientPagination(t *testing.T) {
 	e := newTestEnv(t, "sqlite")
 	_, tok := e.user("w", "worker", "A")
 	for i := 0; i < 5; i++ {
-		e.do("POST", "/api/v1/clients", tok, map[string]any{"name": fmt.Sprint("c", i), "phone": "0612345678"}).must(t, 201)
+		e.do("POST", "/api/v1/clients", tok, map[string]any{"name": fmt.Sprint("c", i), "phone": fmt.Sprintf("06123456%02d", i)}).must(t, 201)
 	}
 	seen := 0
 	offset := 0

@@ -83,7 +83,7 @@ type writer struct {
 }
 
 func (w *writer) round() {
-	cid := w.post("POST", "/api/v1/clients", 201, map[string]any{"name": "Jan", "phone": "0612345678",
+	cid := w.post("POST", "/api/v1/clients", 201, map[string]any{"name": "Jan", "phone": uniquePhone(),
 		"consent": map[string]any{"whatsapp": true}}, &w.clients)
 	sid := w.post("POST", "/api/v1/sessions", 201, map[string]any{"client_id": cid, "scheduled_at": future(),
 		"modality": "video", "initiator": "client", "template": "begeleiding"}, &w.sessions)
@@ -122,3 +122,9 @@ func (w *writer) post(method, path string, want int, body any, tally *int64) int
 	_ = json.Unmarshal(answer, &out)
 	return out.ID
 }
+
+// phoneSeq numbers the clients the tests create, each with its own number.
+var phoneSeq atomic.Int64
+
+// uniquePhone is a mobile number no other client of the test run has.
+func uniquePhone() string { return fmt.Sprintf("+3162%07d", phoneSeq.Add(1)) }

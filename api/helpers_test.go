@@ -25,6 +25,8 @@ type testEnv struct {
 	app   *fiber.App
 	store *models.Store
 	logs  *apptest.SyncBuffer
+
+	clients int // made by newClient, which gives each its own number
 }
 
 func newTestEnv(t *testing.T, driver string) *testEnv {

@@ -307,3 +307,46 @@ func TestDryRun(t *testing.T) {
 		}
 	}
 }
+
+// TestReplyHoldsNoShow: a reply shortly before a session ("ik kan niet")
+// alerts the worker and holds the automatic no-show until the worker has
+// seen it; then the sweep goes ahead.
+func TestReplyHoldsNoShow(t *testing.T) {
+	for _, driver := range modelstest.Drivers() {
+		t.Run(driver, func(t *testing.T) {
+			m := newMsgEnv(t, driver, msgOpts{})
+			clk := &clock{}
+			m.Clock.Set(clk.now)
+			cid := newClient(t, m.testEnv, m.tok, nil)
+			at := time.Now().Add(30 * time.Minute)
+			sess := planAt(t, m, cid, at, "client")
+			m.inbound(t, "whatsapp:"+clientPhone, "Ik kan niet, mijn kind is ziek")
+			items := m.do("GET", fmt.Sprintf("/api/v1/clients/%d/conversation", cid), m.tok, nil).must(t, 200).json(t)["items"].([]any)
+			if alert := items[len(items)-1].(map[string]any)["alert"]; alert != models.AlertBeforeSession {
+				t.Fatalf("a reply 30 minutes before the session: alert %v", alert)
+			}
+			sweep := func() {
+				t.Helper()
+				if err := (&notify.NoShowWorker{D: m.disp}).Work(t.Context(), &river.Job[notify.NoShowSweepArgs]{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			status := func() any {
+				return m.do("GET", fmt.Sprintf("/api/v1/sessions/%d", sess), m.tok, nil).must(t, 200).json(t)["status"]
+			}
+			clk.set(at.Add(time.Hour))
+			sweep()
+			if st := status(); st != "planned" {
+				t.Fatalf("the no-show went ahead before the worker saw the reply: %v", st)
+			}
+			seen := m.do("POST", fmt.Sprintf("/api/v1/clients/%d/conversation/seen", cid), m.tok, nil).must(t, 200).json(t)
+			if seen["seen"] != float64(1) {
+				t.Fatalf("seen: %v", seen)
+			}
+			sweep()
+			if st := status(); st != "no_show" {
+				t.Fatalf("after the worker saw the reply: %v", st)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"testing"
 	"time"
 
@@ -34,12 +35,20 @@ type msgOpts struct {
 	now       func() time.Time // the service's clock
 	offsets   []time.Duration  // reminders; none by default
 	hoursDays []string         // contact hours 08:00-20:00 on these days; default around the clock
+	// numberCheck turns the number check on; config adjusts the config last.
+	numberCheck bool
+	config      func(*app.Config)
 }
 
 func newMsgEnv(t *testing.T, driver string, o msgOpts) *msgEnv {
 	t.Helper()
-	opts := apptest.Options{Driver: driver, Twilio: !o.dryRun, Start: true,
-		Config: func(c *app.Config) { c.Notify.ReminderOffsets = o.offsets }}
+	opts := apptest.Options{Driver: driver, Twilio: !o.dryRun, Start: true, NumberCheck: o.numberCheck,
+		Config: func(c *app.Config) {
+			c.Notify.ReminderOffsets = o.offsets
+			if o.config != nil {
+				o.config(c)
+			}
+		}}
 	if o.hoursDays != nil {
 		opts.Hours = &app.ContactHoursConfig{Timezone: "Europe/Amsterdam", Days: o.hoursDays, Start: "08:00", End: "20:00"}
 	}
@@ -104,6 +113,15 @@ func (m *msgEnv) inbound(t *testing.T, from, body string) {
 	t.Helper()
 	if err := m.fake.SendInbound(context.Background(), m.base+"/webhooks/twilio/inbound", publicBase+"/webhooks/twilio/inbound",
 		from, "whatsapp:+14155238886", body); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// inboundWith posts a signed inbound message with more fields (a button, media).
+func (m *msgEnv) inboundWith(t *testing.T, from, body string, extra url.Values) {
+	t.Helper()
+	if err := m.fake.SendInboundWith(context.Background(), m.base+"/webhooks/twilio/inbound", publicBase+"/webhooks/twilio/inbound",
+		from, "whatsapp:+14155238886", body, extra); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -38,8 +38,8 @@ func buildHistory(t *testing.T, e *testEnv) history {
 		}
 	}
 	clients := map[string]models.Client{}
-	for _, w := range []string{"w1", "w2", "w3"} {
-		name, phone, yes := "Client "+w, "0612345678", true
+	for i, w := range []string{"w1", "w2", "w3"} {
+		name, phone, yes := "Client "+w, fmt.Sprintf("06123456%02d", 80+i), true
 		c, err := e.store.CreateClient(ctx, models.ActorFor(users[w]), models.ClientFields{Name: &name, Phone: &phone,
 			ConsentWhatsApp: &yes, RiskLevel: ptr("low"), Phase: ptr("middle")})
 		if err != nil {

@@ -32,6 +32,11 @@ func (s *Server) routes(app *fiber.App, api huma.API) {
 	huma.Register(api, op(http.MethodGet, "/api/v1/clients/{id}", "get-client", "Get a client", 200), s.getClient)
 	huma.Register(api, op(http.MethodPatch, "/api/v1/clients/{id}", "update-client", "Update a client", 200), s.updateClient)
 	huma.Register(api, op(http.MethodGet, "/api/v1/clients/{id}/agreements", "client-agreements", "A client's agreements", 200), s.clientAgreements)
+	huma.Register(api, op(http.MethodPost, "/api/v1/clients/{id}/number-check", "start-number-check", "Ask the client again to confirm the number", 200), s.startNumberCheck)
+	huma.Register(api, op(http.MethodGet, "/api/v1/clients/{id}/conversation", "get-conversation", "Our messages and the client's replies, oldest first", 200), s.getConversation)
+	huma.Register(api, op(http.MethodPost, "/api/v1/clients/{id}/conversation/seen", "mark-conversation-seen", "The worker has seen the client's alerts", 200), s.markSeen)
+	huma.Register(api, op(http.MethodPost, "/api/v1/clients/{id}/messages", "answer-client", "Answer the client (within contact hours; WhatsApp within 24 h of their last message)", 201), s.answerClient)
+	huma.Register(api, op(http.MethodGet, "/api/v1/inbound/unmatched", "list-unmatched-replies", "Replies from numbers no client has (admin)", 200), s.listUnmatched)
 
 	huma.Register(api, op(http.MethodGet, "/api/v1/agenda-templates", "list-agenda-templates", "Built-in and team agenda templates", 200), s.listAgendaTemplates)
 	huma.Register(api, op(http.MethodPost, "/api/v1/agenda-templates", "create-agenda-template", "Create a team template", 201), s.createAgendaTemplate)

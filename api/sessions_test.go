@@ -36,7 +36,14 @@ func hold(t *testing.T, e *testEnv, tok string, sid int64, signals []string, agr
 
 func newClient(t *testing.T, e *testEnv, tok string, fields map[string]any) int64 {
 	t.Helper()
-	body := map[string]any{"name": "Jan", "phone": "0612345678", "consent": map[string]any{"whatsapp": true}}
+	// One number, one client: the first client of a test has clientPhone,
+	// later ones numbers of their own.
+	phone := "0612345678"
+	if e.clients > 0 {
+		phone = fmt.Sprintf("+316%08d", 20000000+e.clients)
+	}
+	e.clients++
+	body := map[string]any{"name": "Jan", "phone": phone, "consent": map[string]any{"whatsapp": true}}
 	for k, v := range fields {
 		body[k] = v
 	}

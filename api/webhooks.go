@@ -1,7 +1,9 @@
 package api
 
 import (
+	"fmt"
 	"net/url"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -103,7 +105,12 @@ func (s *Server) twilioInbound(c *fiber.Ctx) error {
 	if form.Get("MessageSid") == "" || from == "" {
 		return problem(c, fiber.StatusBadRequest, "MessageSid and From are required")
 	}
-	ev := notify.InboundEvent{SID: form.Get("MessageSid"), Channel: channel, From: from, Body: form.Get("Body")}
+	media, err := mediaTypes(form)
+	if err != nil {
+		return problem(c, fiber.StatusBadRequest, err.Error())
+	}
+	ev := notify.InboundEvent{SID: form.Get("MessageSid"), Channel: channel, From: from, Body: form.Get("Body"),
+		ButtonPayload: form.Get("ButtonPayload"), RepliedToSID: form.Get("OriginalRepliedMessageSid"), MediaTypes: media}
 	if err := s.app.Dispatcher.HandleInbound(c.UserContext(), ev); err != nil {
 		return s.webhookError(c, err)
 	}
@@ -117,4 +124,29 @@ func (s *Server) webhookError(c *fiber.Ctx, err error) error {
 	}
 	s.logger.Error("webhook failed", "request_id", requestIDFrom(c.UserContext()), "error", err.Error())
 	return problem(c, fiber.StatusInternalServerError, "internal error; Twilio will retry")
+}
+
+// mimeType is the shape of a content type: type/subtype, no parameters.
+var mimeType = regexp.MustCompile(`^[a-z]+/[a-zA-Z0-9.+-]{1,100}$`)
+
+// mediaTypes reads the content type of each media item of an inbound
+// message (NumMedia, MediaContentType0…): Twilio sends at most 10. The media
+// URLs are not read.
+func mediaTypes(form url.Values) ([]string, error) {
+	if form.Get("NumMedia") == "" {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(form.Get("NumMedia"))
+	if err != nil || n < 0 || n > 10 {
+		return nil, fmt.Errorf("NumMedia must be 0 to 10")
+	}
+	types := make([]string, 0, n)
+	for i := range n {
+		t := form.Get("MediaContentType" + strconv.Itoa(i))
+		if !mimeType.MatchString(t) {
+			return nil, fmt.Errorf("MediaContentType%d must be a content type such as audio/ogg", i)
+		}
+		types = append(types, t)
+	}
+	return types, nil
 }

@@ -33,7 +33,7 @@ func newWriteFixture(t *testing.T, e *testEnv) *writeFixture {
 // of a client carries over all its open agreements.
 func (fx *writeFixture) refresh(t *testing.T, e *testEnv) {
 	t.Helper()
-	fx.client = e.do("POST", "/api/v1/clients", fx.workerTok, map[string]any{"name": "Jan", "phone": "0612345678",
+	fx.client = e.do("POST", "/api/v1/clients", fx.workerTok, map[string]any{"name": "Jan", "phone": uniquePhone(),
 		"consent": map[string]any{"whatsapp": true}}).must(t, 201).id(t)
 	s := e.do("POST", "/api/v1/sessions", fx.workerTok, map[string]any{"client_id": fx.client, "modality": "video",
 		"scheduled_at": future(), "initiator": "client", "template": "meldplicht"}).must(t, 201).json(t)
@@ -68,7 +68,7 @@ func fixed(p string) func(*writeFixture) string { return func(*writeFixture) str
 // writeOps lists every JSON write endpoint of the API.
 var writeOps = []writeOp{
 	{"create client", "POST", fixed("/api/v1/clients"), false, func(*writeFixture) map[string]any {
-		return map[string]any{"name": "Jan", "phone": "0612345678", "language": "nl", "preferred_channel": "sms",
+		return map[string]any{"name": "Jan", "phone": uniquePhone(), "language": "nl", "preferred_channel": "sms",
 			"consent": map[string]any{"whatsapp": true, "sms": true}, "risk_level": "medium", "phase": "middle"}
 	}, []string{"name"}},
 	{"update client", "PATCH", func(fx *writeFixture) string { return fmt.Sprintf("/api/v1/clients/%d", fx.client) }, false,

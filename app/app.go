@@ -142,6 +142,7 @@ func (a *App) build(ctx context.Context, db *gorm.DB, o Options) error {
 	// dispatcher enqueues on it. The three are tied together here and nowhere
 	// else, before anything runs.
 	a.Store = models.NewStore(db, models.Options{Reads: reads, Clock: a.clock, Outbox: d, AckWindow: cfg.Notify.AckWindow,
+		NumberCheck: cfg.Notify.NumberCheck,
 		RiskSignals: cfg.Sessions.RiskSignals, Policy: models.PolicyRules{
 			HighRiskMaxRemote: cfg.Policy.HighRiskMaxRemote, MediumRiskMaxRemote: cfg.Policy.MediumRiskMaxRemote,
 			LowRiskMaxRemote: cfg.Policy.LowRiskMaxRemote, StartPhaseFaceToFace: cfg.Policy.StartPhaseFaceToFace,
@@ -167,7 +168,8 @@ func (a *App) dispatcher() (*notify.Dispatcher, error) {
 	d := &notify.Dispatcher{Composer: a.Composer, PublicBaseURL: cfg.Server.PublicBaseURL,
 		Limiter: notify.NewLimiter(cfg.Twilio.RatePerSecond), Logger: a.Logger, Metrics: notify.NewMetrics(a.Registry),
 		ReminderOffsets: cfg.Notify.ReminderOffsets, NoShowGrace: cfg.Sessions.NoShowGrace, AutoReplyEvery: cfg.Notify.AutoReplyEvery,
-		RetentionDays: cfg.Retention.MessageBodyDays, Now: a.clock}
+		NumberCheckTimeout: cfg.Notify.NumberCheckTimeout,
+		RetentionDays:      cfg.Retention.MessageBodyDays, Now: a.clock}
 	if cfg.Twilio.AccountSID == "" {
 		d.Sender = notify.DryRunSender{Logger: a.Logger}
 		return d, nil

@@ -76,6 +76,12 @@ type NotifyConfig struct {
 	AutoReplyEvery time.Duration `yaml:"auto_reply_every"`
 	// AckWindow: how long after a summary a plain "akkoord" still answers it.
 	AckWindow time.Duration `yaml:"ack_window"`
+	// NumberCheck: a new or changed number gets a welcome message asking
+	// the client to confirm it, and nothing personal goes to it before.
+	NumberCheck bool `yaml:"number_check"`
+	// NumberCheckTimeout: after this without an answer the number counts as
+	// not confirmed, and the worker is told.
+	NumberCheckTimeout time.Duration `yaml:"number_check_timeout"`
 }
 
 // SessionsConfig holds session rules.
@@ -134,10 +140,12 @@ func DefaultConfig() Config {
 				Start:    "08:00",
 				End:      "20:00",
 			},
-			CrisisNumber:    "113 (0800-0113)",
-			ReminderOffsets: []time.Duration{24 * time.Hour, time.Hour},
-			AutoReplyEvery:  12 * time.Hour,
-			AckWindow:       7 * 24 * time.Hour,
+			CrisisNumber:       "113 (0800-0113)",
+			ReminderOffsets:    []time.Duration{24 * time.Hour, time.Hour},
+			AutoReplyEvery:     12 * time.Hour,
+			AckWindow:          7 * 24 * time.Hour,
+			NumberCheck:        true,
+			NumberCheckTimeout: 72 * time.Hour,
 		},
 		Sessions: SessionsConfig{
 			NoShowGrace: 15 * time.Minute,

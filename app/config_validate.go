@@ -60,6 +60,9 @@ func (c Config) validate() error {
 	if c.Notify.AckWindow <= 0 {
 		bad("notify.ack_window", "must be positive (for example 168h)")
 	}
+	if c.Notify.NumberCheckTimeout <= 0 {
+		bad("notify.number_check_timeout", "must be positive (for example 72h)")
+	}
 	if c.Notify.AutoReplyEvery <= 0 {
 		bad("notify.auto_reply_every", "must be positive (for example 12h)")
 	}

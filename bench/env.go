@@ -127,6 +127,9 @@ func (e *env) config(dbCfg models.DBConfig) app.Config {
 	cfg.Notify.ContactHours = app.ContactHoursConfig{Timezone: "Europe/Amsterdam",
 		Days: []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, Start: "00:00", End: "24:00"}
 	cfg.Notify.CrisisNumber = "113"
+	// The figures are of the sending path; the number check would hold every
+	// bench client's summary until a reply that no bench client sends.
+	cfg.Notify.NumberCheck = false
 	return cfg
 }
 

@@ -189,6 +189,7 @@ notify:
     start: "00:00"
     end: "24:00"
   reminder_offsets: %s
+  number_check: false   # these tests are about crashes: every client's number counts as proven
 log:
   level: warn
   format: json

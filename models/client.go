@@ -28,8 +28,16 @@ type Client struct {
 	ConsentSMSAt      *time.Time `gorm:"column:consent_sms_at"`
 	RiskLevel         string
 	Phase             string
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// PhoneShared: a worker said several clients share this number (a
+	// household phone); replies reach all of them. PhoneReview: they shared
+	// it before the one-number rule, and an admin should look at it.
+	PhoneShared          bool
+	PhoneReview          bool
+	NumberCheck          string // unchecked | pending | confirmed | rejected | expired
+	NumberCheckAt        *time.Time
+	NumberCheckMessageID *int64
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
 }
 
 // ConsentEvent records one grant or withdrawal of consent for a channel.
@@ -54,6 +62,7 @@ type ClientFields struct {
 	RiskLevel        *string
 	Phase            *string
 	WorkerID         *int64
+	PhoneShared      *bool
 }
 
 // NormalisePhone parses a phone number (NL default region) into E.164.
@@ -90,6 +99,10 @@ func (f ClientFields) apply(c *Client, now time.Time) ([]ConsentEvent, error) {
 			return nil, err
 		}
 		c.Phone = p
+	}
+	if f.PhoneShared != nil {
+		c.PhoneShared = *f.PhoneShared
+		c.PhoneReview = false // a worker has looked at it
 	}
 	if f.Language != nil {
 		if !oneOf(*f.Language, Languages...) {
@@ -188,8 +201,12 @@ func (s *Store) CreateClient(ctx context.Context, a Actor, f ClientFields) (Clie
 	if err != nil {
 		return Client{}, err
 	}
+	c.NumberCheck = NumberUnchecked
 	err = s.write(ctx, func(tx *gorm.DB) error {
 		if err := s.assign(tx, a, &c, *f.WorkerID); err != nil {
+			return err
+		}
+		if err := s.claimPhone(tx, a, &c); err != nil {
 			return err
 		}
 		if err := tx.Create(&c).Error; err != nil {
@@ -198,9 +215,12 @@ func (s *Store) CreateClient(ctx context.Context, a Actor, f ClientFields) (Clie
 		if err := s.auditTx(tx, a, clientAudit("create", "client", c.ID, c, f.changed())); err != nil {
 			return err
 		}
-		return s.recordConsent(tx, a, c, events, now)
+		if err := s.recordConsent(tx, a, c, events, now); err != nil {
+			return err
+		}
+		return s.beginNumberCheck(tx, a, &c)
 	})
-	return c, wrap(err, "create client")
+	return c, wrap(s.refusedPhone(ctx, a, 0, err), "create client")
 }
 
 func (s *Store) assign(tx *gorm.DB, a Actor, c *Client, workerID int64) error {
@@ -255,6 +275,9 @@ func (f ClientFields) changed() map[string]any {
 	if f.WorkerID != nil {
 		m["worker_id"] = *f.WorkerID
 	}
+	if f.PhoneShared != nil {
+		m["phone_shared"] = *f.PhoneShared
+	}
 	return m
 }
 
@@ -274,8 +297,9 @@ func (s *Store) findClient(tx *gorm.DB, a Actor, id int64) (Client, error) {
 
 // ClientFilter narrows a client list.
 type ClientFilter struct {
-	WorkerID *int64
-	Page     Page
+	WorkerID    *int64
+	PhoneReview bool // only numbers shared before the one-number rule
+	Page        Page
 }
 
 // FindClients lists clients in the actor's reach, by id; more reports whether
@@ -285,6 +309,9 @@ func (s *Store) FindClients(ctx context.Context, a Actor, f ClientFilter) (list 
 	q := scopeClients(s.reader(ctx), a)
 	if f.WorkerID != nil {
 		q = q.Where("clients.worker_id = ?", *f.WorkerID)
+	}
+	if f.PhoneReview {
+		q = q.Where("clients.phone_review = ?", true)
 	}
 	err = q.Order("clients.id").Limit(p.Limit + 1).Offset(p.Offset).Find(&list).Error
 	if len(list) > p.Limit {
@@ -302,13 +329,18 @@ func (s *Store) UpdateClient(ctx context.Context, a Actor, id int64, f ClientFie
 			return err
 		}
 		now := s.now()
-		oldPhone := c.Phone
+		before := c
 		events, err := f.apply(&c, now)
 		if err != nil {
 			return err
 		}
-		if c.Phone != oldPhone {
-			if err := s.cancelPendingTo(tx, c, oldPhone, now); err != nil {
+		if c.Phone != before.Phone || c.PhoneShared != before.PhoneShared {
+			if err := s.claimPhone(tx, a, &c); err != nil {
+				return err
+			}
+		}
+		if c.Phone != before.Phone {
+			if err := s.cancelPendingTo(tx, c, before.Phone, now); err != nil {
 				return err
 			}
 		}
@@ -327,9 +359,17 @@ func (s *Store) UpdateClient(ctx context.Context, a Actor, id int64, f ClientFie
 		if err := s.auditTx(tx, a, clientAudit("update", "client", c.ID, c, f.changed())); err != nil {
 			return err
 		}
-		return s.recordConsent(tx, a, c, events, now)
+		if err := s.recordConsent(tx, a, c, events, now); err != nil {
+			return err
+		}
+		// A new number is checked again; so is one that was never checked
+		// and now gets messages.
+		if c.Phone != before.Phone || (c.NumberCheck == NumberUnchecked && c.messaged() && s.numberCheck) {
+			return s.beginNumberCheck(tx, a, &c)
+		}
+		return nil
 	})
-	return c, wrap(err, "update client")
+	return c, wrap(s.refusedPhone(ctx, a, id, err), "update client")
 }
 
 // SkipNumberChanged is the skip reason of messages that waited for a number
@@ -343,7 +383,7 @@ const SkipNumberChanged = "number_changed"
 func (s *Store) cancelPendingTo(tx *gorm.DB, c Client, oldPhone string, now time.Time) error {
 	var pending []Message
 	err := tx.Where("client_id = ? AND recipient = ? AND status IN ? AND attempts = 0", c.ID, oldPhone,
-		[]string{MessageQueued, MessageScheduled}).Find(&pending).Error
+		[]string{MessageQueued, MessageScheduled, MessageAwaitingCheck}).Find(&pending).Error
 	if err != nil {
 		return err
 	}

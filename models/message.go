@@ -19,6 +19,12 @@ const (
 	// KindStopConfirmation and KindStartConfirmation answer STOP and START.
 	KindStopConfirmation  = "stop_confirmation"
 	KindStartConfirmation = "start_confirmation"
+	// KindNumberCheck asks the client to confirm the number is theirs;
+	// KindAckReceipt says an acknowledgement was received.
+	KindNumberCheck = "number_check"
+	KindAckReceipt  = "ack_receipt"
+	// KindWorkerReply is a worker's own answer to the client.
+	KindWorkerReply = "worker_reply"
 )
 
 // AnswersClient reports whether messages of kind answer a message the client
@@ -26,7 +32,8 @@ const (
 // contact hours and the consent (the STOP confirmation is the one message
 // sent after STOP).
 func AnswersClient(kind string) bool {
-	return kind == KindAutoReply || kind == KindStopConfirmation || kind == KindStartConfirmation
+	return kind == KindAutoReply || kind == KindStopConfirmation || kind == KindStartConfirmation ||
+		kind == KindAckReceipt
 }
 
 // Message statuses of our own; provider statuses (queued, sent, delivered,
@@ -38,6 +45,9 @@ const (
 	MessageSkipped   = "skipped"   // nothing sent; see skip_reason
 	MessageDryRun    = "dry_run"   // the dry-run sender took it
 	MessageFailed    = "failed"
+	// MessageAwaitingCheck: personal, and waiting until the client confirms
+	// the number (NeedsConfirmedNumber).
+	MessageAwaitingCheck = "awaiting_number_check"
 )
 
 // Message is one message to a client and what became of it.
@@ -63,6 +73,7 @@ type Message struct {
 	ReadAt           *time.Time
 	FailedAt         *time.Time
 	FallbackOf       *int64
+	AuthorID         *int64 // the worker who wrote a worker_reply
 	BodyPurgedAt     *time.Time
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
@@ -86,7 +97,7 @@ func (m Message) Final() bool {
 		return true // the provider has it; only callbacks change it now
 	}
 	switch m.Status {
-	case MessageQueued, MessageScheduled, MessageSending:
+	case MessageQueued, MessageScheduled, MessageSending, MessageAwaitingCheck:
 		return false
 	}
 	return true
@@ -99,7 +110,11 @@ func (s *Store) CreateMessageTx(tx Tx, m *Message) error {
 	if err := tx.db.Create(m).Error; err != nil {
 		return err
 	}
-	return s.auditTx(tx.db, System, messageAudit("queue", *m))
+	ev := messageAudit("queue", *m)
+	if m.AuthorID != nil {
+		ev.Changes["author_id"] = *m.AuthorID // a worker's own answer
+	}
+	return s.auditTx(tx.db, System, ev)
 }
 
 // messageAudit is an audit event about m: its status, never its body or

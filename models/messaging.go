@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // SummaryData is what a session's summary is made of, read in one transaction.
@@ -139,51 +138,6 @@ func (s *Store) LastMessageTx(tx Tx, clientID int64, kind string) (time.Time, bo
 	return last[0].CreatedAt, true, nil
 }
 
-// FindClientsByPhone returns the clients with that E.164 number, newest first.
-func (s *Store) FindClientsByPhone(ctx context.Context, phone string) ([]Client, error) {
-	var list []Client
-	err := s.reader(ctx).Where("phone = ?", phone).Order("id DESC").Limit(10).Find(&list).Error
-	return list, wrap(err, "find clients by phone")
-}
-
-// InboundMessage is a message a client sent us.
-type InboundMessage struct {
-	ID           int64
-	TwilioSID    string `gorm:"column:twilio_sid"`
-	ClientID     *int64
-	Channel      string
-	Body         *string
-	Keyword      string
-	AfterHours   bool
-	BodyPurgedAt *time.Time
-	ReceivedAt   time.Time
-}
-
-// AddInboundTx keeps an inbound message once and audits it; it reports
-// whether it was new (a retried callback is not).
-func (s *Store) AddInboundTx(tx Tx, in *InboundMessage) (bool, error) {
-	in.ReceivedAt = s.now()
-	res := tx.db.Clauses(clause.OnConflict{DoNothing: true}).Create(in)
-	if res.Error != nil || res.RowsAffected != 1 || in.ClientID == nil {
-		return res.RowsAffected == 1, res.Error
-	}
-	return true, s.auditTx(tx.db, Actor{Role: "client"}, Audit{Action: "inbound_reply", Entity: "inbound_message",
-		EntityID: in.ID, ClientID: in.ClientID, Changes: map[string]any{"channel": in.Channel, "keyword": in.Keyword,
-			"after_hours": in.AfterHours}})
-}
-
-// FindInbound lists the replies of a client in the actor's reach, newest
-// first (a client outside it is ENOTFOUND).
-func (s *Store) FindInbound(ctx context.Context, a Actor, clientID int64, limit int) ([]InboundMessage, error) {
-	db := s.reader(ctx)
-	if _, err := s.findClient(db, a, clientID); err != nil {
-		return nil, err
-	}
-	var list []InboundMessage
-	err := db.Where("client_id = ?", clientID).Order("id DESC").Limit(limit).Find(&list).Error
-	return list, wrap(err, "find inbound")
-}
-
 // DefaultAckWindow is how long after a summary was sent a plain "akkoord"
 // still answers it, unless Options.AckWindow says otherwise.
 const DefaultAckWindow = 7 * 24 * time.Hour
@@ -207,14 +161,42 @@ func (s *Store) AcknowledgeLatestSummaryTx(tx Tx, clientID int64) (int64, error)
 	if err != nil || later > 0 {
 		return 0, err
 	}
-	res := tx.db.Model(&Agreement{}).Where("session_id = ? AND include_in_summary = ? AND acknowledged_at IS NULL", *m[0].SessionID, true).
+	return s.acknowledge(tx.db, clientID, m[0], "keyword")
+}
+
+// AcknowledgeSummaryTx marks the agreements of one summary as acknowledged:
+// the message a quick-reply button answers. A message that is not a summary
+// sent to this client acknowledges nothing.
+func (s *Store) AcknowledgeSummaryTx(tx Tx, clientID, messageID int64) (int64, error) {
+	var m []Message
+	err := tx.db.Where("id = ? AND client_id = ? AND kind = ? AND session_id IS NOT NULL AND sent_at IS NOT NULL",
+		messageID, clientID, KindAgreementSummary).Limit(1).Find(&m).Error
+	if err != nil || len(m) == 0 {
+		return 0, err
+	}
+	return s.acknowledge(tx.db, clientID, m[0], "button")
+}
+
+func (s *Store) acknowledge(tx *gorm.DB, clientID int64, m Message, source string) (int64, error) {
+	res := tx.Model(&Agreement{}).Where("session_id = ? AND include_in_summary = ? AND acknowledged_at IS NULL", *m.SessionID, true).
 		Update("acknowledged_at", s.now())
 	if res.Error != nil || res.RowsAffected == 0 {
 		return 0, res.Error
 	}
-	return res.RowsAffected, s.auditTx(tx.db, Actor{Role: "client"}, Audit{Action: "acknowledge", Entity: "session",
-		EntityID: *m[0].SessionID, ClientID: &clientID, Changes: map[string]any{"agreements": res.RowsAffected,
-			"message_id": m[0].ID}})
+	return res.RowsAffected, s.auditTx(tx, Actor{Role: "client"}, Audit{Action: "acknowledge", Entity: "session",
+		EntityID: *m.SessionID, ClientID: &clientID, Changes: map[string]any{"agreements": res.RowsAffected,
+			"message_id": m.ID, "source": source}})
+}
+
+// FindMessageBySIDTx returns the message Twilio knows by sid, inside tx (a
+// reply names the message it answers by its sid); found is false for none.
+func (s *Store) FindMessageBySIDTx(tx Tx, sid string) (Message, bool, error) {
+	var m []Message
+	err := tx.db.Where("twilio_sid = ?", sid).Limit(1).Find(&m).Error
+	if err != nil || len(m) == 0 {
+		return Message{}, false, err
+	}
+	return m[0], true, nil
 }
 
 // claimIdempotencyKey claims key for the user's completion of sessionID; a
@@ -248,7 +230,7 @@ func (s *Store) PurgeMessageBodies(ctx context.Context, cutoff time.Time) (int64
 		}
 		total += res.RowsAffected
 		res = tx.Model(&InboundMessage{}).Where("received_at < ? AND body_purged_at IS NULL", cutoff.UTC()).
-			Updates(map[string]any{"body": nil, "body_purged_at": now})
+			Updates(map[string]any{"body": nil, "unmatched_from": nil, "body_purged_at": now})
 		total += res.RowsAffected
 		if res.Error != nil || total == 0 {
 			return res.Error

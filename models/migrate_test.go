@@ -109,3 +109,54 @@ func TestMigrateFromPreviousSchema(t *testing.T) {
 		})
 	}
 }
+
+// TestMigrateDuplicateNumbers: clients that shared a number before the
+// one-number rule are all kept, marked shared and for review, and checked
+// again before anything personal goes to them; other numbers stay in use.
+func TestMigrateDuplicateNumbers(t *testing.T) {
+	for _, driver := range modelstest.Drivers() {
+		t.Run(driver, func(t *testing.T) {
+			db, err := models.Open(modelstest.Config(t, driver))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sqlDB, _ := db.DB()
+			defer sqlDB.Close()
+			ctx := context.Background()
+			if err := models.MigrateUpTo(ctx, sqlDB, driver, 5); err != nil {
+				t.Fatal(err)
+			}
+			stmts := []string{
+				`INSERT INTO teams (name, created_at) VALUES ('T', CURRENT_TIMESTAMP)`,
+				`INSERT INTO users (team_id, name, email, role, created_at) VALUES (1, 'W', 'w@example.org', 'worker', CURRENT_TIMESTAMP)`,
+			}
+			for _, phone := range []string{"+31612345678", "+31612345678", "+31687654321"} {
+				stmts = append(stmts, `INSERT INTO clients (team_id, worker_id, name, phone, language, preferred_channel,
+					risk_level, phase, created_at, updated_at) VALUES (1, 1, 'C', '`+phone+`', 'nl', 'whatsapp', 'low', 'start',
+					CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`)
+			}
+			for _, q := range stmts {
+				if err := db.Exec(q).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := models.Migrate(ctx, sqlDB, driver); err != nil {
+				t.Fatalf("upgrade: %v", err)
+			}
+			store := models.NewStore(db, models.Options{})
+			admin := models.Actor{Role: models.RoleAdmin}
+			review, _, err := store.FindClients(ctx, admin, models.ClientFilter{PhoneReview: true})
+			if err != nil || len(review) != 2 {
+				t.Fatalf("clients for review: %d, %v", len(review), err)
+			}
+			for _, c := range review {
+				if !c.PhoneShared || c.NumberCheck != models.NumberUnchecked {
+					t.Fatalf("a duplicate after the upgrade: %+v", c)
+				}
+			}
+			if c, _ := store.FindClientByID(ctx, admin, 3); c.PhoneReview || c.NumberCheck != models.NumberConfirmed {
+				t.Fatalf("a number of its own after the upgrade: %+v", c)
+			}
+		})
+	}
+}

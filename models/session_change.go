@@ -209,7 +209,8 @@ func (s *Store) CompleteSession(ctx context.Context, a Actor, id int64, in Compl
 }
 
 // MarkNoShows marks client-initiated sessions that did not start within grace
-// of their time as no_show, and returns them.
+// of their time as no_show, and returns them; a session whose client sent an
+// alert the worker has not seen waits.
 // after, when set, runs in the same transaction (to queue nudges).
 func (s *Store) MarkNoShows(ctx context.Context, grace time.Duration, after func(tx Tx, list []Session) error) ([]Session, error) {
 	var list []Session
@@ -224,6 +225,15 @@ func (s *Store) MarkNoShows(ctx context.Context, grace time.Duration, after func
 		// nudged, even if another sweep ran at the same moment.
 		marked := list[:0]
 		for _, sess := range list {
+			// A reply the worker has not seen yet ("ik kan niet", "ik bel om
+			// tien over") holds the no-show until they have.
+			held, err := unseenAlertSince(tx, sess.ClientID, sess.ScheduledAt.Add(-AlertWindow))
+			if err != nil {
+				return err
+			}
+			if held {
+				continue
+			}
 			res := tx.Model(&Session{}).Where("id = ? AND status = ?", sess.ID, SessionPlanned).
 				Updates(map[string]any{"status": SessionNoShow, "updated_at": now})
 			if res.Error != nil {

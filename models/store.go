@@ -24,6 +24,7 @@ type Store struct {
 	riskSignals []string
 	outbox      Outbox
 	ackWindow   time.Duration
+	numberCheck bool
 
 	group groupWriter // message updates, committed together on SQLite
 }
@@ -37,15 +38,21 @@ type Options struct {
 	RiskSignals []string         // the vocabulary accepted at completion
 	Outbox      Outbox           // nil: nothing follows from planning or completing
 	AckWindow   time.Duration    // how long a reply can acknowledge a summary; 0: DefaultAckWindow
+	// NumberCheck: new numbers are confirmed by the client before anything
+	// personal is sent to them (notify.number_check).
+	NumberCheck bool
 }
 
 // Outbox is what follows from a write, done inside that write's transaction
 // so that both commit or neither does: the messaging pipeline queues a
-// session's reminders when it is planned or moved, and its summary when it is
-// completed.
+// session's reminders when it is planned or moved, its summary when it is
+// completed, and the number check when a client's number is new.
 type Outbox interface {
 	SessionPlanned(ctx context.Context, tx Tx, sess Session) error
 	SessionCompleted(ctx context.Context, tx Tx, sess Session) (Message, error)
+	// NumberCheckStarted queues the welcome message that asks the client to
+	// confirm the number is theirs; it returns the stored message.
+	NumberCheckStarted(ctx context.Context, tx Tx, c Client) (Message, error)
 }
 
 // Tx is a write transaction of the store. Only the store's own methods read
@@ -69,7 +76,7 @@ func NewStore(db *gorm.DB, o Options) *Store {
 		o.AckWindow = DefaultAckWindow
 	}
 	return &Store{db: db, reads: o.Reads, clock: o.Clock, policy: o.Policy, riskSignals: o.RiskSignals, outbox: o.Outbox,
-		ackWindow: o.AckWindow}
+		ackWindow: o.AckWindow, numberCheck: o.NumberCheck}
 }
 
 // RiskSignals is the vocabulary accepted at completion.

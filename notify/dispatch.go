@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"afspraak/models"
+	"afspraak/templates"
 )
 
 // Dispatcher turns stored messages into sends and applies what comes back.
@@ -30,8 +32,11 @@ type Dispatcher struct {
 
 	ReminderOffsets []time.Duration
 	AutoReplyEvery  time.Duration // at most one auto-reply per client in this period; 0: 12 h
-	NoShowGrace     time.Duration
-	RetentionDays   int
+	// NumberCheckTimeout is how long the client has to answer the number
+	// check; 0: DefaultNumberCheckTimeout.
+	NumberCheckTimeout time.Duration
+	NoShowGrace        time.Duration
+	RetentionDays      int
 }
 
 func (d *Dispatcher) now() time.Time {
@@ -61,8 +66,8 @@ func (d *Dispatcher) queueTx(ctx context.Context, tx models.Tx, m *models.Messag
 		return err
 	}
 	d.Metrics.message(m.Kind, m.Status)
-	if m.Status == models.MessageSkipped {
-		return nil
+	if m.Status == models.MessageSkipped || m.Status == models.MessageAwaitingCheck {
+		return nil // nothing to send; or sent once the number is confirmed (releaseTx)
 	}
 	opts := &river.InsertOpts{}
 	if m.ScheduledFor != nil {
@@ -72,18 +77,52 @@ func (d *Dispatcher) queueTx(ctx context.Context, tx models.Tx, m *models.Messag
 	return err
 }
 
+// QueueTx queues a message written elsewhere (a worker's answer) inside tx,
+// as queueTx does for the messages the dispatcher composes.
+func (d *Dispatcher) QueueTx(ctx context.Context, tx models.Tx, m *models.Message) error {
+	return d.queueTx(ctx, tx, m)
+}
+
 // messageFrom turns a composed text into a message row for client.
-func messageFrom(c Composed, kind string, client models.Client, sessionID *int64) models.Message {
+func (d *Dispatcher) messageFrom(c Composed, kind string, client models.Client, sessionID *int64) models.Message {
 	m := models.Message{ClientID: client.ID, SessionID: sessionID, Kind: kind, Channel: c.Channel,
 		Recipient: client.Phone, ContentSID: c.ContentSID, ContentVariables: c.Variables, SkipReason: c.SkipReason}
 	if c.Body != "" {
 		body := c.Body
 		m.Body = &body
 	}
-	if c.SkipReason != "" {
+	switch {
+	case c.SkipReason != "":
 		m.Status, m.Recipient = models.MessageSkipped, ""
+	case models.NeedsConfirmedNumber(kind) && !d.Store.NumberProven(client):
+		m.Status = models.MessageAwaitingCheck // nothing personal to a number not proven the client's
 	}
 	return m
+}
+
+// DefaultNumberCheckTimeout is how long a client has to answer the number
+// check, unless notify.number_check_timeout says otherwise.
+const DefaultNumberCheckTimeout = 72 * time.Hour
+
+// NumberCheckStarted queues the welcome message that asks the client to
+// confirm the number is theirs, on the channel they chose, and the job that
+// ends the check when it is not answered in time (models.Outbox).
+func (d *Dispatcher) NumberCheckStarted(ctx context.Context, tx models.Tx, client models.Client) (models.Message, error) {
+	c, err := d.Composer.Message(templates.KindNumberCheck, client, templates.MessageData{})
+	if err != nil {
+		return models.Message{}, err
+	}
+	m := d.messageFrom(c, models.KindNumberCheck, client, nil)
+	if err := d.queueTx(ctx, tx, &m); err != nil || m.Status == models.MessageSkipped {
+		return m, err
+	}
+	at := d.now().Add(cmp.Or(d.NumberCheckTimeout, DefaultNumberCheckTimeout))
+	if m.ScheduledFor != nil {
+		at = m.ScheduledFor.Add(cmp.Or(d.NumberCheckTimeout, DefaultNumberCheckTimeout))
+	}
+	_, err = d.Queue.InsertTx(ctx, tx.SQL(), NumberCheckExpiryArgs{ClientID: client.ID, MessageID: m.ID},
+		&river.InsertOpts{ScheduledAt: at})
+	return m, err
 }
 
 // SessionCompleted builds the session's agreement summary and queues it
@@ -99,7 +138,7 @@ func (d *Dispatcher) SessionCompleted(ctx context.Context, tx models.Tx, sess mo
 	if err != nil {
 		return models.Message{}, err
 	}
-	m := messageFrom(c, models.KindAgreementSummary, data.Client, &sess.ID)
+	m := d.messageFrom(c, models.KindAgreementSummary, data.Client, &sess.ID)
 	if !sess.SendSummary {
 		m.Status, m.SkipReason, m.Channel, m.Recipient, m.Body, m.ContentVariables =
 			models.MessageSkipped, SkipSummaryDisabled, "", "", nil, nil

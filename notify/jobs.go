@@ -9,6 +9,9 @@ import (
 // SendMessageArgs sends one stored message.
 type SendMessageArgs struct {
 	MessageID int64 `json:"message_id"`
+	// Released is when a message that waited for the number check was
+	// released: its new job must not count as a copy of the finished one.
+	Released int64 `json:"released,omitempty"`
 }
 
 // Kind names the job.
@@ -46,3 +49,18 @@ type RetentionArgs struct{}
 
 // Kind names the job.
 func (RetentionArgs) Kind() string { return "retention_purge" }
+
+// NumberCheckExpiryArgs ends a number check the client did not answer in
+// time: the check of ClientID started with welcome message MessageID.
+type NumberCheckExpiryArgs struct {
+	ClientID  int64 `json:"client_id"`
+	MessageID int64 `json:"message_id"`
+}
+
+// Kind names the job.
+func (NumberCheckExpiryArgs) Kind() string { return "number_check_expiry" }
+
+// InsertOpts keeps one expiry per check.
+func (NumberCheckExpiryArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 10, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}

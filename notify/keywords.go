@@ -19,6 +19,8 @@ const (
 	KeywordStop
 	// KeywordStart: the client restores consent for the channel.
 	KeywordStart
+	// KeywordNo: NEE, the answer to the number check "is this your phone?".
+	KeywordNo
 )
 
 // String returns the keyword's name in lower case, for logs and tests.
@@ -32,6 +34,8 @@ func (k Keyword) String() string {
 		return "stop"
 	case KeywordStart:
 		return "start"
+	case KeywordNo:
+		return "no"
 	}
 	return "keyword(" + strconv.Itoa(int(k)) + ")"
 }
@@ -40,7 +44,9 @@ func (k Keyword) String() string {
 // with a combining accent, as some keyboards send it.
 var keywords = map[string]Keyword{
 	"AKKOORD": KeywordAck, "OK": KeywordAck, "OKE": KeywordAck, "OKÉ": KeywordAck,
-	"OKE\u0301": KeywordAck, "JA": KeywordAck,
+	"OKE\u0301": KeywordAck, "JA": KeywordAck, "YES": KeywordAck,
+
+	"NEE": KeywordNo, "NO": KeywordNo, "NEEN": KeywordNo,
 
 	"STOP": KeywordStop, "AFMELDEN": KeywordStop, "STOPALL": KeywordStop,
 	"UNSUBSCRIBE": KeywordStop, "CANCEL": KeywordStop, "END": KeywordStop, "QUIT": KeywordStop,

@@ -51,7 +51,11 @@ func TestParseKeyword(t *testing.T) {
 		{"leading punctuation", ".ok", KeywordNone},
 		{"empty", "", KeywordNone},
 		{"only punctuation", " !. ", KeywordNone},
-		{"nee", "nee", KeywordNone},
+		{"nee", "nee", KeywordNo},
+		{"NEE!", "NEE!", KeywordNo},
+		{"no", "No", KeywordNo},
+		{"yes", "yes", KeywordAck},
+		{"nee maar", "nee, maar ik bel morgen", KeywordNone},
 		{"invalid utf-8", "ok\xff", KeywordNone},
 	}
 	for _, tt := range tests {

@@ -42,6 +42,15 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendMessageArgs]) 
 	if err != nil || skip {
 		return err
 	}
+	if models.NeedsConfirmedNumber(m.Kind) && !d.Store.NumberProven(client) {
+		// The number changed, or its check was started again, since this
+		// was queued: it waits, and the check's answer releases it.
+		_, err := d.Store.UpdateMessage(ctx, m.ID, func(_ models.Tx, m *models.Message, _ time.Time) error {
+			m.Status = models.MessageAwaitingCheck
+			return nil
+		})
+		return err
+	}
 	if err := d.Limiter.Wait(ctx); err != nil {
 		return err
 	}

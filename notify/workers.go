@@ -39,7 +39,7 @@ func (d *Dispatcher) fallbackTx(ctx context.Context, tx models.Tx, failed models
 	default:
 		return nil // a template without a body we can reproduce
 	}
-	m := messageFrom(c, failed.Kind, client, failed.SessionID)
+	m := d.messageFrom(c, failed.Kind, client, failed.SessionID)
 	m.FallbackOf = &failed.ID
 	return d.queueTx(ctx, tx, &m)
 }
@@ -74,7 +74,7 @@ func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 		if err != nil {
 			return err
 		}
-		m := messageFrom(c, models.KindReminder, client, &sess.ID)
+		m := d.messageFrom(c, models.KindReminder, client, &sess.ID)
 		if err := d.queueTx(ctx, tx, &m); err != nil {
 			return err
 		}
@@ -105,7 +105,7 @@ func (w *NoShowWorker) Work(ctx context.Context, _ *river.Job[NoShowSweepArgs]) 
 			if err != nil {
 				return err
 			}
-			m := messageFrom(c, models.KindNoShowNudge, client, &sess.ID)
+			m := d.messageFrom(c, models.KindNoShowNudge, client, &sess.ID)
 			if err := d.queueTx(ctx, tx, &m); err != nil {
 				return err
 			}
@@ -134,6 +134,27 @@ func (w *RetentionWorker) Work(ctx context.Context, _ *river.Job[RetentionArgs])
 	return err
 }
 
+// NumberCheckExpiryWorker ends number checks that were not answered.
+type NumberCheckExpiryWorker struct {
+	river.WorkerDefaults[NumberCheckExpiryArgs]
+	D *Dispatcher
+}
+
+// Work marks the check expired when it is still the pending one: the
+// messages that waited are skipped, and the worker sees the number as not
+// confirmed.
+func (w *NumberCheckExpiryWorker) Work(ctx context.Context, job *river.Job[NumberCheckExpiryArgs]) error {
+	d := w.D
+	return d.Store.Write(ctx, func(tx models.Tx) error {
+		welcome := job.Args.MessageID
+		_, _, changed, err := d.Store.SetNumberCheckTx(tx, job.Args.ClientID, &welcome, models.NumberExpired)
+		if err == nil && changed {
+			d.Logger.InfoContext(ctx, "number check not answered in time", slog.Int64("client_id", job.Args.ClientID))
+		}
+		return err
+	})
+}
+
 // Workers registers every job worker of the dispatcher.
 func (d *Dispatcher) Workers() *river.Workers {
 	ws := river.NewWorkers()
@@ -141,6 +162,7 @@ func (d *Dispatcher) Workers() *river.Workers {
 	river.AddWorker(ws, &ReminderWorker{D: d})
 	river.AddWorker(ws, &NoShowWorker{D: d})
 	river.AddWorker(ws, &RetentionWorker{D: d})
+	river.AddWorker(ws, &NumberCheckExpiryWorker{D: d})
 	return ws
 }
 

@@ -23,15 +23,20 @@ const (
 	// KindStopConfirmation answers STOP once; KindStartConfirmation answers START.
 	KindStopConfirmation  = "stop_confirmation"
 	KindStartConfirmation = "start_confirmation"
+	// KindNumberCheck asks whether the number is the client's own;
+	// KindAckReceipt answers an acknowledgement.
+	KindNumberCheck = "number_check"
+	KindAckReceipt  = "ack_receipt"
 )
 
 // messageKinds are the kinds every language defines; other names in a template
 // set are shared pieces, not messages.
 var messageKinds = []string{KindAgreementSummary, KindReminder, KindNoShowNudge, KindAutoReply,
-	KindStopConfirmation, KindStartConfirmation}
+	KindStopConfirmation, KindStartConfirmation, KindNumberCheck, KindAckReceipt}
 
 // fixedText are the kinds whose WhatsApp template has no variables.
-var fixedText = map[string]bool{KindStopConfirmation: true, KindStartConfirmation: true}
+var fixedText = map[string]bool{KindStopConfirmation: true, KindStartConfirmation: true, KindNumberCheck: true,
+	KindAckReceipt: true}
 
 // ErrUnknownKind is wrapped by Render and Variables when the kind has no template.
 var ErrUnknownKind = errors.New("templates: unknown message kind")

@@ -52,6 +52,10 @@ type Options struct {
 	ThrottleLimit int
 	// App's WrapSender, JobTimeout and RescueAfter are passed to app.Open.
 	App app.Options
+	// NumberCheck turns on the number check (notify.number_check), as in
+	// production. Off by default, so that tests of other flows see only
+	// their own messages; the number check's own tests turn it on.
+	NumberCheck bool
 }
 
 // Env is a built service and what tests need around it.
@@ -83,6 +87,7 @@ func New(t testing.TB, o Options) *Env {
 	cfg.Database = app.DatabaseConfig{Driver: db.Driver, DSN: db.DSN, MaxOpenConns: db.MaxOpenConns}
 	cfg.Server.PublicBaseURL = PublicBase
 	cfg.Notify.CrisisNumber = "113"
+	cfg.Notify.NumberCheck = o.NumberCheck
 	cfg.Notify.ContactHours = app.ContactHoursConfig{Timezone: "Europe/Amsterdam",
 		Days: []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, Start: "00:00", End: "24:00"}
 	if o.Hours != nil {

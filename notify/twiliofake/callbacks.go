@@ -116,6 +116,13 @@ func (s *Server) setStatus(sid, status string, errorCode int) (Message, bool) {
 // (targetURL when empty). For a "whatsapp:" sender it adds WaId and ProfileName.
 // The inbound message is not stored.
 func (s *Server) SendInbound(ctx context.Context, targetURL, signURL, from, to, body string) error {
+	return s.SendInboundWith(ctx, targetURL, signURL, from, to, body, nil)
+}
+
+// SendInboundWith is SendInbound with more fields, set over the usual ones:
+// a quick-reply button (ButtonText, ButtonPayload, OriginalRepliedMessageSid)
+// or media (NumMedia, MediaContentType0, MediaUrl0 …).
+func (s *Server) SendInboundWith(ctx context.Context, targetURL, signURL, from, to, body string, extra url.Values) error {
 	sid := newSID("SM")
 	form := url.Values{
 		"From":          {from},
@@ -133,6 +140,9 @@ func (s *Server) SendInbound(ctx context.Context, targetURL, signURL, from, to, 
 	if number, ok := strings.CutPrefix(from, "whatsapp:"); ok {
 		form.Set("WaId", strings.TrimPrefix(number, "+"))
 		form.Set("ProfileName", "Test Client")
+	}
+	for k, vs := range extra {
+		form[k] = vs
 	}
 	if signURL == "" {
 		signURL = targetURL
