@@ -187,7 +187,13 @@ func TestInvisibleCharactersInNames(t *testing.T) {
 // WhatsApp is a 422 on phone that says why in Dutch; with channel none and no
 // consent the number is kept.
 func TestLandlineRefusedForMessaging(t *testing.T) {
-	e := newTestEnv(t, "sqlite")
+	for _, driver := range modelstest.Drivers() {
+		t.Run(driver, func(t *testing.T) { landlineRefused(t, driver) })
+	}
+}
+
+func landlineRefused(t *testing.T, driver string) {
+	e := newTestEnv(t, driver)
 	_, tok := e.user("w", "worker", "A")
 	r := e.do("POST", "/api/v1/clients", tok, map[string]any{"name": "Jan", "phone": "020 123 4567"}).must(t, 422)
 	if !strings.Contains(string(r.Body), "vast nummer") || !strings.Contains(string(r.Body), "body.phone") {

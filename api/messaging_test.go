@@ -110,8 +110,10 @@ func TestWebhookSignatures(t *testing.T) {
 // channel and is confirmed once, on the channel the client used, also though
 // nothing else may be sent now; START restores the channel it came on and is
 // confirmed there; keyword bodies are not kept, other replies are.
-func TestReplyKeywords(t *testing.T) {
-	m := newMsgEnv(t, "sqlite", msgOpts{})
+func TestReplyKeywords(t *testing.T) { forDrivers(t, testReplyKeywords) }
+
+func testReplyKeywords(t *testing.T, driver string) {
+	m := newMsgEnv(t, driver, msgOpts{})
 	cid := newClient(t, m.testEnv, m.tok, map[string]any{"consent": map[string]any{"whatsapp": true, "sms": true}})
 	client := func() map[string]any {
 		return m.do("GET", fmt.Sprintf("/api/v1/clients/%d", cid), m.tok, nil).must(t, 200).json(t)["consent"].(map[string]any)
@@ -311,9 +313,11 @@ func TestContactHoursAndConsent(t *testing.T) {
 
 // TestNoAutoReplyAfterStop: after STOP, a message after hours gets no
 // auto-reply: nothing is sent but the one STOP confirmation.
-func TestNoAutoReplyAfterStop(t *testing.T) {
+func TestNoAutoReplyAfterStop(t *testing.T) { forDrivers(t, testNoAutoReplyAfterStop) }
+
+func testNoAutoReplyAfterStop(t *testing.T, driver string) {
 	saturday := time.Date(2026, 11, 28, 21, 30, 0, 0, time.UTC)
-	m := newMsgEnv(t, "sqlite", msgOpts{now: func() time.Time { return saturday }, hoursDays: []string{"mon", "tue", "wed", "thu", "fri"}})
+	m := newMsgEnv(t, driver, msgOpts{now: func() time.Time { return saturday }, hoursDays: []string{"mon", "tue", "wed", "thu", "fri"}})
 	newClient(t, m.testEnv, m.tok, map[string]any{"consent": map[string]any{"whatsapp": true, "sms": true}})
 	m.inbound(t, "whatsapp:"+clientPhone, "STOP")
 	waitFor(t, "the STOP confirmation, after hours too", func() bool { return len(m.fake.Messages()) == 1 })
@@ -328,9 +332,11 @@ func TestNoAutoReplyAfterStop(t *testing.T) {
 // TestOneAutoReplyPerPeriod: many messages after hours get one auto-reply in
 // notify.auto_reply_every (12 h), on the channel each came in on; after the
 // period the next message gets one again.
-func TestOneAutoReplyPerPeriod(t *testing.T) {
+func TestOneAutoReplyPerPeriod(t *testing.T) { forDrivers(t, testOneAutoReplyPerPeriod) }
+
+func testOneAutoReplyPerPeriod(t *testing.T, driver string) {
 	saturday := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
-	m := newMsgEnv(t, "sqlite", msgOpts{now: func() time.Time { return saturday }, hoursDays: []string{"mon", "tue", "wed", "thu", "fri"}})
+	m := newMsgEnv(t, driver, msgOpts{now: func() time.Time { return saturday }, hoursDays: []string{"mon", "tue", "wed", "thu", "fri"}})
 	newClient(t, m.testEnv, m.tok, map[string]any{"consent": map[string]any{"whatsapp": true, "sms": true}})
 	for i := range 20 {
 		from := "whatsapp:" + clientPhone
@@ -350,14 +356,21 @@ func TestOneAutoReplyPerPeriod(t *testing.T) {
 		msgs := m.fake.Messages()
 		return len(msgs) == 2 && msgs[1].To == clientPhone
 	})
+	_, sup := m.user("sup", "supervisor", "A")
+	rep := m.do("GET", "/api/v1/reports/follow-up?from=2026-11-28&to=2026-11-30", sup, nil).must(t, 200).json(t)
+	if got := rep["totals"].(map[string]any); got["auto_replies"] != 2.0 || got["after_hours_replies"] != 21.0 {
+		t.Fatalf("report: %v auto-replies for %v replies after hours, want 2 for 21", got["auto_replies"], got["after_hours_replies"])
+	}
 }
 
 // TestChangedNumber: a summary held for contact hours is cancelled when the
 // client's number changes (number_changed, audited), and a message is sent
 // to the number the client has when it is sent, not when it was queued.
-func TestChangedNumber(t *testing.T) {
+func TestChangedNumber(t *testing.T) { forDrivers(t, testChangedNumber) }
+
+func testChangedNumber(t *testing.T, driver string) {
 	saturday := time.Date(2026, 11, 28, 21, 30, 0, 0, time.UTC)
-	m := newMsgEnv(t, "sqlite", msgOpts{now: func() time.Time { return saturday }, hoursDays: []string{"mon", "tue", "wed", "thu", "fri"}})
+	m := newMsgEnv(t, driver, msgOpts{now: func() time.Time { return saturday }, hoursDays: []string{"mon", "tue", "wed", "thu", "fri"}})
 	cid := newClient(t, m.testEnv, m.tok, map[string]any{"consent": map[string]any{"whatsapp": true, "sms": true}})
 	held := summaryID(t, m.completeWith(t, cid, "", "Bel de huisarts"))
 	if st := m.message(t, held).Status; st != models.MessageScheduled {
@@ -382,5 +395,12 @@ func TestChangedNumber(t *testing.T) {
 	waitFor(t, "the send", func() bool { return m.message(t, stale.ID).TwilioSID != nil })
 	if msgs := m.fake.Messages(); len(msgs) != 1 || msgs[0].To != "+31687654321" {
 		t.Fatalf("sent to %v, want only the new number", msgs)
+	}
+}
+
+// forDrivers runs test on SQLite and, when a server is configured, PostgreSQL.
+func forDrivers(t *testing.T, test func(t *testing.T, driver string)) {
+	for _, driver := range modelstest.Drivers() {
+		t.Run(driver, func(t *testing.T) { test(t, driver) })
 	}
 }

@@ -30,6 +30,7 @@ type ReportRowResponse struct {
 	RiskSignals           int      `json:"risk_signals"`
 	RemoteShare           *float64 `json:"remote_share" doc:"remote sessions / completed sessions"`
 	AfterHoursReplies     int      `json:"after_hours_replies"`
+	AutoReplies           int      `json:"auto_replies" doc:"auto-replies sent (at most one per client per notify.auto_reply_every)"`
 }
 
 // ReportResponse is the follow-up report.
@@ -49,7 +50,8 @@ func toReportRow(r models.ReportRow) ReportRowResponse {
 		SummariesSent: r.SummariesSent, SummariesWithinSLA: r.SummariesWithinSLA, SummariesDelivered: r.SummariesDelivered,
 		SummariesAcknowledged: r.SummariesAcknowledged, SummariesFailed: r.SummariesFailed,
 		MedianMinutesToSend: r.MedianMinutesToSend, NoShows: r.NoShows, PolicyOverrides: r.PolicyOverrides,
-		RiskSignals: r.RiskSignals, RemoteShare: r.RemoteShare, AfterHoursReplies: r.AfterHoursReplies}
+		RiskSignals: r.RiskSignals, RemoteShare: r.RemoteShare, AfterHoursReplies: r.AfterHoursReplies,
+		AutoReplies: r.AutoReplies}
 	if r.WorkerID != 0 {
 		id := r.WorkerID
 		out.WorkerID = &id

@@ -86,7 +86,7 @@ func (a *App) FollowUpReport(ctx context.Context, actor models.Actor, p Period, 
 // ReportColumns is the header row of the follow-up report's CSV.
 var ReportColumns = []string{"worker_id", "worker_name", "sessions_completed", "summaries_sent", "summaries_within_sla",
 	"summaries_delivered", "summaries_acknowledged", "summaries_failed", "median_minutes_to_send", "no_shows",
-	"policy_overrides", "risk_signals", "remote_share", "after_hours_replies"}
+	"policy_overrides", "risk_signals", "remote_share", "after_hours_replies", "auto_replies"}
 
 // WriteReportCSV writes a follow-up report as CSV: a header row, a row per
 // worker, then the totals. The API and the web download both use it.
@@ -120,7 +120,7 @@ func reportRecord(r models.ReportRow) []string {
 	for _, n := range []int{r.NoShows, r.PolicyOverrides, r.RiskSignals} {
 		rec = append(rec, strconv.Itoa(n))
 	}
-	return append(rec, opt(r.RemoteShare), strconv.Itoa(r.AfterHoursReplies))
+	return append(rec, opt(r.RemoteShare), strconv.Itoa(r.AfterHoursReplies), strconv.Itoa(r.AutoReplies))
 }
 
 // csvText neutralises a text cell that a spreadsheet would run as a formula

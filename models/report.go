@@ -33,6 +33,7 @@ type ReportRow struct {
 	RiskSignals           int
 	RemoteShare           *float64
 	AfterHoursReplies     int
+	AutoReplies           int // auto-replies sent to the worker's clients (at most one per client per period)
 
 	remote  int
 	minutes []float64
@@ -79,15 +80,20 @@ func (s *Store) FollowUpReport(ctx context.Context, a Actor, f ReportFilter) (Re
 	sql, args := reportSessionsSQL, []any{f.From.UTC(), f.To.UTC()}
 	inbound := db.Table("inbound_messages i").Joins("JOIN clients c ON c.id = i.client_id").
 		Where("i.after_hours = ? AND i.received_at >= ? AND i.received_at < ?", true, f.From.UTC(), f.To.UTC())
+	autos := db.Table("messages m").Joins("JOIN clients c ON c.id = m.client_id").
+		Where("m.kind = ? AND m.status <> ? AND m.created_at >= ? AND m.created_at < ?", KindAutoReply, MessageSkipped,
+			f.From.UTC(), f.To.UTC())
 	if a.Role == RoleSupervisor {
 		wq = wq.Where("team_id = ?", a.TeamID)
 		sql, args = sql+" AND s.team_id = ?", append(args, a.TeamID)
 		inbound = inbound.Where("c.team_id = ?", a.TeamID)
+		autos = autos.Where("c.team_id = ?", a.TeamID)
 	}
 	if f.WorkerID != nil {
 		wq = wq.Where("id = ?", *f.WorkerID)
 		sql, args = sql+" AND s.worker_id = ?", append(args, *f.WorkerID)
 		inbound = inbound.Where("c.worker_id = ?", *f.WorkerID)
+		autos = autos.Where("c.worker_id = ?", *f.WorkerID)
 	}
 	var workers []User
 	if err := wq.Order("name, id").Find(&workers).Error; err != nil {
@@ -100,14 +106,29 @@ func (s *Store) FollowUpReport(ctx context.Context, a Actor, f ReportFilter) (Re
 	if err != nil {
 		return Report{}, wrap(err, "report sessions")
 	}
-	var replies []struct {
-		WorkerID int64
-		N        int
-	}
+	var replies, autoReplies []workerCount
 	if err := inbound.Select("c.worker_id AS worker_id, COUNT(*) AS n").Group("c.worker_id").Scan(&replies).Error; err != nil {
 		return Report{}, wrap(err, "report replies")
 	}
-	return buildReport(workers, facts, replies, f.SLA), nil
+	if err := autos.Select("c.worker_id AS worker_id, COUNT(*) AS n").Group("c.worker_id").Scan(&autoReplies).Error; err != nil {
+		return Report{}, wrap(err, "report auto-replies")
+	}
+	r := buildReport(workers, facts, replies, f.SLA)
+	for _, ar := range autoReplies {
+		for i := range r.Rows {
+			if r.Rows[i].WorkerID == ar.WorkerID {
+				r.Rows[i].AutoReplies += ar.N
+				r.Totals.AutoReplies += ar.N
+			}
+		}
+	}
+	return r, nil
+}
+
+// workerCount is a count per worker.
+type workerCount struct {
+	WorkerID int64
+	N        int
 }
 
 // scanFacts reads the session facts by hand: times computed by an expression
@@ -130,10 +151,7 @@ func scanFacts(q *gorm.DB) ([]sessionFacts, error) {
 	return out, rows.Err()
 }
 
-func buildReport(workers []User, facts []sessionFacts, replies []struct {
-	WorkerID int64
-	N        int
-}, sla time.Duration) Report {
+func buildReport(workers []User, facts []sessionFacts, replies []workerCount, sla time.Duration) Report {
 	rows := make(map[int64]*ReportRow, len(workers))
 	r := Report{Rows: make([]ReportRow, len(workers))}
 	for i, w := range workers {

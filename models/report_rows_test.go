@@ -269,10 +269,7 @@ func TestReportRowMerge(t *testing.T) {
 }
 
 // reply is one worker's after-hours reply count as FollowUpReport scans it.
-type reply = struct {
-	WorkerID int64
-	N        int
-}
+type reply = workerCount
 
 // TestBuildReport proves that the report has a row per listed worker in
 // order, ignores facts and replies of other workers, and totals the rows
