@@ -54,6 +54,9 @@ func cmdDemo(ctx context.Context, args []string, out io.Writer) error {
 				return err
 			}
 			fmt.Fprintf(out, "created demo team with %d users and %d clients\n", len(users), len(demoClients))
+			fmt.Fprintln(out, "Each demo client first gets the number check (\"Is dit uw eigen telefoon?\"); their summaries wait")
+			fmt.Fprintln(out, "for a JA that no one can send in dry run. To see summaries go out while you try afspraak,")
+			fmt.Fprintln(out, "set notify.number_check: false in config.yaml (keep it on with real clients).")
 		} else {
 			fmt.Fprintln(out, "demo team already exists; issued new tokens")
 		}

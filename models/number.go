@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -195,11 +196,19 @@ func (s *Store) SetNumberCheckTx(tx Tx, clientID int64, welcome *int64, state st
 	if err := tx.db.Where("client_id = ? AND status = ?", c.ID, MessageAwaitingCheck).Order("id").Find(&held).Error; err != nil {
 		return c, nil, false, err
 	}
+	released := held[:0:0]
 	for i := range held {
 		m := &held[i]
 		m.Status, m.UpdatedAt = MessageQueued, now
-		if state != NumberConfirmed {
+		switch passed, err := sessionPassed(tx.db, *m, now); {
+		case err != nil:
+			return c, nil, false, err
+		case state != NumberConfirmed:
 			m.Status, m.SkipReason = MessageSkipped, SkipNumberNotConfirmed
+		case passed:
+			m.Status, m.SkipReason = MessageSkipped, SkipSessionPassed
+		default:
+			released = append(released, *m)
 		}
 		if err := tx.db.Model(m).Select("status", "skip_reason", "updated_at").Updates(m).Error; err != nil {
 			return c, nil, false, err
@@ -208,8 +217,22 @@ func (s *Store) SetNumberCheckTx(tx Tx, clientID int64, welcome *int64, state st
 			return c, nil, false, err
 		}
 	}
-	if state != NumberConfirmed {
-		held = nil
+	return c, released, true, nil
+}
+
+// SkipSessionPassed is the skip reason of a reminder that waited for the
+// number check until its session had begun: sent now it would mislead.
+const SkipSessionPassed = "session_passed"
+
+// sessionPassed reports whether m reminds of a session that is no longer
+// ahead (begun, moved or cancelled).
+func sessionPassed(tx *gorm.DB, m Message, now time.Time) (bool, error) {
+	if m.Kind != KindReminder || m.SessionID == nil {
+		return false, nil
 	}
-	return c, held, true, nil
+	var sess Session
+	if err := tx.First(&sess, *m.SessionID).Error; err != nil {
+		return false, err
+	}
+	return sess.Status != SessionPlanned || !sess.ScheduledAt.After(now), nil
 }
