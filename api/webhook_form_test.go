@@ -103,3 +103,31 @@ func TestWebhookShiftedBoundaries(t *testing.T) {
 		t.Fatalf("a genuine STOP: %d %s", r.Status, r.Body)
 	}
 }
+
+// TestInboundMediaFieldsChecked: malformed media fields are a 400 naming
+// the field, before anything is stored.
+func TestInboundMediaFieldsChecked(t *testing.T) {
+	e := newEnvWith(t, apptest.Options{Twilio: true})
+	path := "/webhooks/twilio/inbound"
+	for name, c := range map[string]struct {
+		set  url.Values
+		want string
+	}{
+		"too many media":   {url.Values{"NumMedia": {"11"}}, "NumMedia"},
+		"type missing":     {url.Values{"NumMedia": {"1"}}, "MediaContentType0"},
+		"type not a type":  {url.Values{"NumMedia": {"1"}, "MediaContentType0": {"<script>"}}, "MediaContentType0"},
+		"second type gone": {url.Values{"NumMedia": {"2"}, "MediaContentType0": {"audio/ogg"}}, "MediaContentType1"},
+	} {
+		form := genuineReply("")
+		for k, v := range c.set {
+			form[k] = v
+		}
+		r := postSigned(t, e, path, []byte(form.Encode()), twiliofake.Signature(apptest.FakeToken, publicBase+path, form))
+		if r.Status != 400 || !strings.Contains(string(r.Body), c.want) {
+			t.Errorf("%s: %d %s, want 400 naming %s", name, r.Status, r.Body, c.want)
+		}
+	}
+	if n := e.RowCounts(t)["inbound_messages"]; n != 0 {
+		t.Fatalf("%d replies stored from malformed webhooks", n)
+	}
+}
