@@ -1,6 +1,10 @@
 package notify
 
-import "unicode/utf16"
+import (
+	"unicode/utf16"
+
+	"github.com/clipperhouse/uax29/v2/graphemes"
+)
 
 // Encoding is the character encoding an SMS is sent in.
 type Encoding string
@@ -49,8 +53,9 @@ func runeSet(s string) map[rune]bool {
 // units); one other character makes the whole body UCS-2, counted in UTF-16
 // code units (an emoji is two). One segment holds 160 GSM-7 or 70 UCS-2 units;
 // a longer body is split into parts of 153 or 67 units, and a character is
-// never split across parts: an extension character (escape + code) or a
-// surrogate pair that does not fit in a part starts the next one.
+// never split across parts: an extension character (escape + code), a
+// surrogate pair or a whole grapheme cluster that does not fit in a part
+// starts the next one.
 //
 // An empty body has 0 units and 0 segments: there is nothing to send, and
 // callers should not send it. Invalid UTF-8 bytes count as U+FFFD, which is
@@ -79,10 +84,18 @@ func CountSegments(body string) SegmentInfo {
 		return SegmentInfo{Encoding: enc, Units: units, Segments: 1}
 	}
 
+	// A grapheme cluster (UAX #29) is never split across parts, as in
+	// Twilio's own segment calculator: a keycap, a flag, an emoji with a
+	// variation selector or ZWJ, a letter with a combining accent, CR LF all
+	// move whole to the next part when they do not fit.
 	segments, used := 1, 0
-	for _, r := range body {
-		c := cost(r)
-		if used+c > part {
+	clusters := graphemes.FromString(body)
+	for clusters.Next() {
+		c := 0
+		for _, r := range clusters.Value() {
+			c += cost(r)
+		}
+		if used+c > part && used > 0 {
 			segments++
 			used = 0
 		}

@@ -16,6 +16,12 @@ func TestCountSegments(t *testing.T) {
 		want SegmentInfo
 	}{
 		{"empty", "", SegmentInfo{EncodingGSM7, 0, 0}},
+		// Grapheme clusters move whole to the next part, as Twilio counts.
+		{"heart with selector is not split", a(66) + "\u2764\ufe0f" + a(66), SegmentInfo{EncodingUCS2, 134, 3}},
+		{"keycap is not split", a(66) + "1\ufe0f\u20e3" + a(65), SegmentInfo{EncodingUCS2, 134, 3}},
+		{"decomposed e-umlaut is not split", a(66) + "e\u0308" + a(66), SegmentInfo{EncodingUCS2, 134, 3}},
+		{"ZWJ family is not split", a(61) + "\U0001F468\u200d\U0001F469\u200d\U0001F467" + a(61), SegmentInfo{EncodingUCS2, 130, 3}},
+		{"CR LF stays together in GSM-7", a(152) + "\r\n" + a(152), SegmentInfo{EncodingGSM7, 306, 3}},
 		{"short", "Tot dinsdag!", SegmentInfo{EncodingGSM7, 12, 1}},
 		{"160 GSM chars fit one segment", a(160), SegmentInfo{EncodingGSM7, 160, 1}},
 		{"161 GSM chars need two", a(161), SegmentInfo{EncodingGSM7, 161, 2}},
