@@ -75,7 +75,7 @@ func (c Composer) SummaryOn(in SummaryInput, channel string) (Composed, error) {
 func (c Composer) Message(kind string, client models.Client, data templates.MessageData) (Composed, error) {
 	ch, skip := Channel(client)
 	data.ClientName, data.Location = client.Name, c.Hours.Location()
-	data.OfficeHours, data.CrisisNumber = c.Hours.String(), c.CrisisNumber
+	data.OfficeHours, data.CrisisNumber = c.Hours.Text(client.Language), c.CrisisNumber
 	return c.compose(kind, client.Language, ch, skip, data)
 }
 
