@@ -106,11 +106,14 @@ func cmdUser(ctx context.Context, args []string, out io.Writer) error {
 	email := fs.String("email", "", "email address (required, unique)")
 	role := fs.String("role", "worker", "worker, supervisor or admin")
 	team := fs.String("team", "", "team name; created when new (required)")
+	display := fs.String("display-name", "", "the name clients see in messages (default: the first name)")
+	phone := fs.String("phone", "", "the number clients call this worker on (default: notify.office_phone)")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	return withStore(ctx, *cfgPath, true, func(store *models.Store) error {
-		u, token, err := store.CreateUser(ctx, models.System, models.NewUser{Name: *name, Email: *email, Role: *role, Team: *team})
+		u, token, err := store.CreateUser(ctx, models.System, models.NewUser{Name: *name, Email: *email, Role: *role, Team: *team,
+			DisplayName: *display, Phone: *phone})
 		if err != nil {
 			return plainError(err)
 		}

@@ -19,6 +19,7 @@ type Consent struct {
 type ClientResponse struct {
 	ID               int64       `json:"id"`
 	Name             string      `json:"name"`
+	Salutation       string      `json:"salutation" doc:"the aanspreeknaam messages use (default the first name)"`
 	Phone            string      `json:"phone" doc:"E.164"`
 	Language         string      `json:"language"`
 	PreferredChannel string      `json:"preferred_channel"`
@@ -42,7 +43,7 @@ type NumberCheck struct {
 }
 
 func toClientResponse(c models.Client) ClientResponse {
-	return ClientResponse{ID: c.ID, Name: c.Name, Phone: c.Phone, Language: c.Language,
+	return ClientResponse{ID: c.ID, Name: c.Name, Salutation: c.Salutation, Phone: c.Phone, Language: c.Language,
 		PreferredChannel: c.PreferredChannel,
 		Consent: Consent{WhatsApp: c.ConsentWhatsApp, WhatsAppAt: c.ConsentWhatsAppAt,
 			SMS: c.ConsentSMS, SMSAt: c.ConsentSMSAt},
@@ -61,6 +62,7 @@ type ConsentInput struct {
 // ClientInput is the body of creating and updating a client.
 type ClientInput struct {
 	Name             *string       `json:"name,omitempty" minLength:"1" maxLength:"200"`
+	Salutation       *string       `json:"salutation,omitempty" minLength:"1" maxLength:"60" doc:"how messages address the client; default the first name, no surname"`
 	Phone            *string       `json:"phone,omitempty" maxLength:"40" doc:"any common form; NL is the default region"`
 	Language         *string       `json:"language,omitempty" enum:"nl,en"`
 	PreferredChannel *string       `json:"preferred_channel,omitempty" enum:"whatsapp,sms,none"`
@@ -72,7 +74,7 @@ type ClientInput struct {
 }
 
 func (in ClientInput) fields() models.ClientFields {
-	f := models.ClientFields{Name: in.Name, Phone: in.Phone, Language: in.Language,
+	f := models.ClientFields{Name: in.Name, Salutation: in.Salutation, Phone: in.Phone, Language: in.Language,
 		PreferredChannel: in.PreferredChannel, RiskLevel: in.RiskLevel, Phase: in.Phase, WorkerID: in.WorkerID,
 		PhoneShared: in.PhoneShared}
 	if in.Consent != nil {

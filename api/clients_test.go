@@ -203,3 +203,31 @@ func landlineRefused(t *testing.T, driver string) {
 		"consent": map[string]any{"whatsapp": false, "sms": false}}).must(t, 201).id(t)
 	e.do("PATCH", fmt.Sprintf("/api/v1/clients/%d", id), tok, map[string]any{"preferred_channel": "sms"}).must(t, 422)
 }
+
+// TestClientFacingNames: a client is addressed by an aanspreeknaam (the
+// first name unless set) that follows a changed name until it is set by
+// hand; a worker appears to clients by a display name (first name unless
+// set) and their own number.
+func TestClientFacingNames(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	_, admin := e.user("adm", "admin", "A")
+	w := e.do("POST", "/api/v1/users", admin, map[string]any{"name": "Wouter van Dam", "email": "wouter@example.org",
+		"role": "worker", "team": "A", "phone": "030 123 4567"}).must(t, 201).json(t)
+	if w["display_name"] != "Wouter" || w["phone"] != "+31301234567" {
+		t.Fatalf("worker as clients see them: %v %v", w["display_name"], w["phone"])
+	}
+	tok := w["token"].(string)
+	c := e.do("POST", "/api/v1/clients", tok, map[string]any{"name": "Jan de Vries", "phone": "0612345678"}).must(t, 201).json(t)
+	if c["salutation"] != "Jan" {
+		t.Fatalf("default salutation: %v", c["salutation"])
+	}
+	path := fmt.Sprintf("/api/v1/clients/%d", int64(c["id"].(float64)))
+	if c = e.do("PATCH", path, tok, map[string]any{"name": "Johan de Vries"}).must(t, 200).json(t); c["salutation"] != "Johan" {
+		t.Fatalf("salutation after a new name: %v", c["salutation"])
+	}
+	e.do("PATCH", path, tok, map[string]any{"salutation": "meneer De Vries"}).must(t, 200)
+	if c = e.do("PATCH", path, tok, map[string]any{"name": "Johan P. de Vries"}).must(t, 200).json(t); c["salutation"] != "meneer De Vries" {
+		t.Fatalf("a salutation set by hand changed with the name: %v", c["salutation"])
+	}
+	e.do("PATCH", path, tok, map[string]any{"salutation": "a\u202eb"}).must(t, 422)
+}

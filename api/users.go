@@ -11,18 +11,20 @@ import (
 
 // UserResponse is a user on the wire.
 type UserResponse struct {
-	ID        int64     `json:"id"`
-	Name      string    `json:"name"`
-	Email     string    `json:"email"`
-	Role      string    `json:"role" enum:"worker,supervisor,admin"`
-	TeamID    int64     `json:"team_id"`
-	TeamName  string    `json:"team_name,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
+	ID          int64     `json:"id"`
+	Name        string    `json:"name"`
+	Email       string    `json:"email"`
+	Role        string    `json:"role" enum:"worker,supervisor,admin"`
+	TeamID      int64     `json:"team_id"`
+	TeamName    string    `json:"team_name,omitempty"`
+	DisplayName string    `json:"display_name" doc:"how clients know the user in messages"`
+	Phone       string    `json:"phone,omitempty" doc:"the number clients call (E.164); absent: the office's"`
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 func toUserResponse(u models.User, team string) UserResponse {
 	return UserResponse{ID: u.ID, Name: u.Name, Email: u.Email, Role: u.Role, TeamID: u.TeamID,
-		TeamName: team, CreatedAt: u.CreatedAt}
+		TeamName: team, DisplayName: u.DisplayName, Phone: u.Phone, CreatedAt: u.CreatedAt}
 }
 
 type meOutput struct {
@@ -44,6 +46,9 @@ type createUserInput struct {
 		Email string `json:"email" format:"email" maxLength:"254"`
 		Role  string `json:"role" enum:"worker,supervisor,admin"`
 		Team  string `json:"team" minLength:"1" maxLength:"200" doc:"team name; created when new"`
+		// What clients see of a worker: no surname unless chosen.
+		DisplayName string `json:"display_name,omitempty" maxLength:"60" doc:"the name clients know; default the first name"`
+		Phone       string `json:"phone,omitempty" maxLength:"40" doc:"the number clients call; default the office's (notify.office_phone)"`
 	}
 }
 
@@ -59,7 +64,7 @@ func (s *Server) createUser(ctx context.Context, in *createUserInput) (*createUs
 		return nil, huma.Error403Forbidden("only an admin can create users")
 	}
 	u, token, err := s.store.CreateUser(ctx, actorFrom(ctx), models.NewUser{Name: in.Body.Name, Email: in.Body.Email,
-		Role: in.Body.Role, Team: in.Body.Team})
+		Role: in.Body.Role, Team: in.Body.Team, DisplayName: in.Body.DisplayName, Phone: in.Body.Phone})
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}

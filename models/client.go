@@ -19,6 +19,7 @@ type Client struct {
 	TeamID            int64
 	WorkerID          int64
 	Name              string
+	Salutation        string // the aanspreeknaam messages use; default the first name
 	Phone             string // E.164
 	Language          string
 	PreferredChannel  string     // whatsapp | sms | none
@@ -54,6 +55,7 @@ type ConsentEvent struct {
 // ClientFields are the writable fields of a client; nil means "not given".
 type ClientFields struct {
 	Name             *string
+	Salutation       *string
 	Phone            *string
 	Language         *string
 	PreferredChannel *string
@@ -91,7 +93,17 @@ func (f ClientFields) apply(c *Client, now time.Time) ([]ConsentEvent, error) {
 		if err != nil {
 			return nil, err
 		}
+		if c.Salutation == "" || c.Salutation == firstName(c.Name) {
+			c.Salutation = firstName(name) // still the default: it follows the name
+		}
 		c.Name = name
+	}
+	if f.Salutation != nil {
+		sal, err := cleanName("salutation", *f.Salutation, 60)
+		if err != nil {
+			return nil, err
+		}
+		c.Salutation = sal
 	}
 	if f.Phone != nil {
 		p, err := NormalisePhone(*f.Phone)
@@ -265,6 +277,9 @@ func (f ClientFields) changed() map[string]any {
 	}
 	if f.Phone != nil {
 		m["phone"] = "changed"
+	}
+	if f.Salutation != nil {
+		m["salutation"] = "changed"
 	}
 	for k, v := range map[string]*string{"language": f.Language, "preferred_channel": f.PreferredChannel,
 		"risk_level": f.RiskLevel, "phase": f.Phase} {

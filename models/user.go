@@ -29,12 +29,16 @@ type Team struct {
 
 // User is a worker, supervisor or admin.
 type User struct {
-	ID        int64
-	TeamID    int64
-	Name      string
-	Email     string
-	Role      string
-	CreatedAt time.Time
+	ID     int64
+	TeamID int64
+	Name   string
+	Email  string
+	Role   string
+	// DisplayName is how clients know the worker (default the first name);
+	// Phone is the number clients call them on (E.164; empty: the office's).
+	DisplayName string
+	Phone       string
+	CreatedAt   time.Time
 }
 
 // APIToken is a bearer token, stored only as its SHA-256.
@@ -52,6 +56,16 @@ func (APIToken) TableName() string { return "api_tokens" }
 // NewUser is what is needed to create a user.
 type NewUser struct {
 	Name, Email, Role, Team string
+	// DisplayName and Phone are what clients see; empty: the first name,
+	// and the office's number.
+	DisplayName, Phone string
+}
+
+// firstName is the first word of a name: the default aanspreeknaam of a
+// client and client-facing name of a worker (no surnames on a phone).
+func firstName(name string) string {
+	first, _, _ := strings.Cut(strings.TrimSpace(name), " ")
+	return first
 }
 
 // ValidRole reports whether r is a known role.
@@ -84,6 +98,16 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, in NewUser) (User, stri
 	if in.Team, err = cleanName("team", in.Team, 200); err != nil {
 		return User{}, "", err
 	}
+	if in.DisplayName == "" {
+		in.DisplayName = firstName(in.Name)
+	} else if in.DisplayName, err = cleanName("display_name", in.DisplayName, 60); err != nil {
+		return User{}, "", err
+	}
+	if in.Phone != "" {
+		if in.Phone, err = NormalisePhone(in.Phone); err != nil {
+			return User{}, "", Invalid("phone", "phone is not a valid phone number; use e.g. 030 123 45 67")
+		}
+	}
 	switch {
 	case !strings.Contains(in.Email, "@") || len(in.Email) > 254 || strings.ContainsAny(in.Email, " \x00\n"):
 		return User{}, "", Invalid("email", "email is not an email address")
@@ -104,7 +128,8 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, in NewUser) (User, stri
 		if err != nil {
 			return err
 		}
-		u = User{TeamID: team.ID, Name: in.Name, Email: in.Email, Role: in.Role, CreatedAt: s.now()}
+		u = User{TeamID: team.ID, Name: in.Name, Email: in.Email, Role: in.Role, DisplayName: in.DisplayName,
+			Phone: in.Phone, CreatedAt: s.now()}
 		if err := tx.Create(&u).Error; err != nil {
 			return err
 		}
