@@ -35,9 +35,15 @@ var riskSignals = apptest.RiskSignals
 // around the clock, no reminders and the dry-run sender.
 func newEnv(t *testing.T, publicBaseURL string) *env {
 	t.Helper()
-	e := apptest.New(t, apptest.Options{Config: func(c *app.Config) {
-		c.Server.PublicBaseURL, c.Notify.ReminderOffsets = publicBaseURL, nil
-	}})
+	return newEnvWith(t, publicBaseURL, apptest.Options{})
+}
+
+// newEnvWith is newEnv with o's other choices: the number check, contact
+// hours.
+func newEnvWith(t *testing.T, publicBaseURL string, o apptest.Options) *env {
+	t.Helper()
+	o.Config = func(c *app.Config) { c.Server.PublicBaseURL, c.Notify.ReminderOffsets = publicBaseURL, nil }
+	e := apptest.New(t, o)
 	return &env{Env: e, t: t, app: server.New(e.App), store: e.Store, logs: e.Logs}
 }
 

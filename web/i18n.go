@@ -5,7 +5,10 @@ import "fmt"
 // dict holds every interface text: Dutch first, English as the choice.
 // A key missing in English falls back to Dutch; a missing key shows itself,
 // which the tests catch.
-var dict = map[string][2]string{
+var dict = merged(pageTexts, conversationTexts)
+
+// pageTexts are the texts of the pages before the conversation.
+var pageTexts = map[string][2]string{
 	"app.name":        {"afspraak", "afspraak"},
 	"nav.today":       {"Vandaag", "Today"},
 	"nav.plan":        {"Gesprek plannen", "Plan a session"},
@@ -196,7 +199,6 @@ var dict = map[string][2]string{
 	"client.ledger":       {"Afspraken", "Agreements"},
 	"client.sessions":     {"Gesprekken", "Sessions"},
 	"client.messages":     {"Berichten", "Messages"},
-	"client.replies":      {"Berichten van de cliënt", "Replies from the client"},
 	"client.plan":         {"Gesprek plannen met deze cliënt", "Plan a session with this client"},
 	"agreement.open":      {"Open", "Open"},
 	"agreement.kept":      {"Nagekomen", "Kept"},
@@ -247,6 +249,20 @@ var dict = map[string][2]string{
 	"audit.to":       {"Tot en met datum", "To date"},
 	"audit.more":     {"Er zijn meer gebeurtenissen; verfijn het filter.", "There are more events; narrow the filter."},
 	"audit.any":      {"(alle)", "(any)"},
+}
+
+// merged is one dictionary of several; a key in two is a mistake.
+func merged(parts ...map[string][2]string) map[string][2]string {
+	out := map[string][2]string{}
+	for _, p := range parts {
+		for k, v := range p {
+			if _, dup := out[k]; dup {
+				panic("web: text " + k + " defined twice")
+			}
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // tr returns the text for key in lang.

@@ -34,6 +34,8 @@ func messageStatus(m models.Message, acked *time.Time) string {
 		return "skipped"
 	case m.Status == models.MessageDryRun:
 		return "dry_run"
+	case m.Status == models.MessageAwaitingCheck:
+		return "awaiting_check"
 	case m.SentAt != nil || m.TwilioSID != nil:
 		return "sent"
 	}

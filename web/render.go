@@ -35,8 +35,8 @@ type view struct {
 	Sending notify.SenderStatus
 }
 
-// mustParsePages parses layout.html and the partials with each page, once
-// per language.
+// mustParsePages parses layout.html and the partials (_*.html) with each
+// page, once per language.
 func mustParsePages(loc func() *time.Location) map[string]map[string]*pageTemplate {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -51,7 +51,7 @@ func mustParsePages(loc func() *time.Location) map[string]map[string]*pageTempla
 				continue
 			}
 			t := template.New("layout.html").Funcs(funcs(lang, loc))
-			out[lang][name] = template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/_partials.html", n))
+			out[lang][name] = template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/_*.html", n))
 		}
 	}
 	return out
@@ -169,6 +169,7 @@ func (h *Handler) fail(c *fiber.Ctx, err error) error {
 // notFound is the page for anything out of reach: someone else's client looks
 // exactly like one that does not exist.
 func (h *Handler) notFound(c *fiber.Ctx) error {
+	c.Locals(localError, "") // a refused form's reason would say the client exists
 	return h.render(c, fiber.StatusNotFound, "notfound", "title.notfound", nil)
 }
 

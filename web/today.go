@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"sort"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -31,14 +32,17 @@ type agreementRow struct {
 }
 
 type todayData struct {
+	Alerts          []replyRow      // unseen alerts, newest first
+	Numbers         []models.Client // clients whose number check failed
 	Today, Upcoming []sessionRow
 	NoShows         []sessionRow
 	Replies         []replyRow
 	Agreements      []agreementRow
 }
 
-// today is the worker's day: sessions today and this week, no-shows, replies
-// waiting and agreements that are due or not acknowledged.
+// today is the worker's day: alerts and unconfirmed numbers first, then
+// sessions today and this week, no-shows, replies waiting and agreements
+// that are due or not acknowledged.
 func (h *Handler) today(c *fiber.Ctx) error {
 	ctx, a := c.UserContext(), actor(c)
 	clients, _, err := h.store.FindClients(ctx, a, models.ClientFilter{Page: models.Page{Limit: 200}})
@@ -77,9 +81,9 @@ func (h *Handler) sessionRows(ctx context.Context, a models.Actor, names map[int
 	return out, err
 }
 
-// attention gathers replies from the last 7 days and open agreements due
-// within a week or, from a completed session of the last 60 days, not
-// acknowledged.
+// attention gathers alerts, failed number checks, replies from the last 7
+// days and open agreements due within a week or, from a completed session
+// of the last 60 days, not acknowledged.
 func (h *Handler) attention(ctx context.Context, a models.Actor, clients []models.Client, now time.Time, d *todayData) error {
 	weekAgo, dueBy := now.AddDate(0, 0, -7), now.AddDate(0, 0, 7).Format(time.DateOnly)
 	since := now.AddDate(0, 0, -60)
@@ -93,14 +97,8 @@ func (h *Handler) attention(ctx context.Context, a models.Actor, clients []model
 		completed[s.ID] = true
 	}
 	for _, cl := range clients {
-		in, err := h.store.FindInbound(ctx, a, cl.ID, 5)
-		if err != nil {
+		if err := h.clientReplies(ctx, a, cl, weekAgo, d); err != nil {
 			return err
-		}
-		for _, m := range in {
-			if m.ReceivedAt.After(weekAgo) {
-				d.Replies = append(d.Replies, replyRow{InboundMessage: m, ClientName: cl.Name})
-			}
 		}
 		ags, err := h.store.FindAgreements(ctx, a, models.AgreementFilter{ClientID: &cl.ID, Status: models.AgreementOpen})
 		if err != nil {
@@ -113,6 +111,33 @@ func (h *Handler) attention(ctx context.Context, a models.Actor, clients []model
 			if row.Overdue || row.Unacked {
 				d.Agreements = append(d.Agreements, row)
 			}
+		}
+	}
+	sort.SliceStable(d.Alerts, func(i, j int) bool { return d.Alerts[i].ReceivedAt.After(d.Alerts[j].ReceivedAt) })
+	return nil
+}
+
+// repliesShown is how many of a client's latest replies Vandaag lists; an
+// alert is found among the last alertsScanned, however old.
+const repliesShown, alertsScanned = 5, 50
+
+// clientReplies adds the client's unseen alerts, its recent replies and,
+// when the client rejected the number check or never answered it, the
+// client itself.
+func (h *Handler) clientReplies(ctx context.Context, a models.Actor, cl models.Client, weekAgo time.Time, d *todayData) error {
+	if cl.NumberCheck == models.NumberRejected || cl.NumberCheck == models.NumberExpired {
+		d.Numbers = append(d.Numbers, cl)
+	}
+	in, err := h.store.FindInbound(ctx, a, cl.ID, alertsScanned)
+	if err != nil {
+		return err
+	}
+	for i, m := range in {
+		if unseenAlert(m, cl.ID) {
+			d.Alerts = append(d.Alerts, replyRow{InboundMessage: m, ClientName: cl.Name})
+		}
+		if i < repliesShown && m.ReceivedAt.After(weekAgo) {
+			d.Replies = append(d.Replies, replyRow{InboundMessage: m, ClientName: cl.Name})
 		}
 	}
 	return nil
