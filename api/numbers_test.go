@@ -268,3 +268,14 @@ func TestMediaButtonsAndUnknownNumbers(t *testing.T) {
 		})
 	}
 }
+
+// TestAnswerOutOfReachOutsideHours: someone else's client is a 404, also
+// when contact hours would refuse the answer anyway.
+func TestAnswerOutOfReachOutsideHours(t *testing.T) {
+	saturday := time.Date(2026, 11, 28, 21, 30, 0, 0, time.UTC)
+	m := newMsgEnv(t, "sqlite", msgOpts{now: func() time.Time { return saturday }, hoursDays: []string{"mon"}})
+	_, other := m.user("wb", "worker", "B")
+	cid := newClient(t, m.testEnv, m.tok, nil)
+	m.do("POST", fmt.Sprintf("/api/v1/clients/%d/messages", cid), other, map[string]any{"body": "Hallo"}).must(t, 404)
+	m.do("POST", "/api/v1/clients/999999/messages", m.tok, map[string]any{"body": "Hallo"}).must(t, 404)
+}

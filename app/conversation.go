@@ -13,6 +13,11 @@ import (
 // checks those). It goes through the same queue as every message: sent once,
 // with its delivery status.
 func (a *App) AnswerClient(ctx context.Context, actor models.Actor, clientID int64, ans models.Answer) (models.Message, error) {
+	// Out of reach is a 404 before anything else: the refusal must not tell
+	// that the client exists.
+	if _, err := a.Store.FindClientByID(ctx, actor, clientID); err != nil {
+		return models.Message{}, err
+	}
 	if now := a.clock(); !a.Composer.Hours.Within(now) {
 		return models.Message{}, models.Errorf(models.ECONFLICT,
 			"buiten de contacttijden (%s) gaat er niets naar cliënten; probeer het %s opnieuw (outside contact hours nothing is sent to clients)",
