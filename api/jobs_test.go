@@ -106,8 +106,8 @@ func TestReminders(t *testing.T) {
 				want      []string
 				notWanted string
 			}{
-				{"client calls", kept, phone(1), []string{"herinnering", hhmm(at), "U belt zelf."}, "belt u."},
-				{"worker calls, at the new time", moved, phone(0), []string{"herinnering", hhmm(at.Add(time.Hour)), "Uw reclasseringswerker belt u."}, hhmm(at)},
+				{"client calls", kept, phone(1), []string{"herinnering", hhmm(at), "U belt zelf, via een videogesprek."}, "belt u "},
+				{"worker calls, at the new time", moved, phone(0), []string{"herinnering", hhmm(at.Add(time.Hour)), "worker belt u via een videogesprek."}, hhmm(at)},
 			}
 			for _, c := range cases {
 				sent := m.fake.MessagesTo("whatsapp:" + c.to)

@@ -50,9 +50,11 @@ func TestSummaryPreview(t *testing.T) {
 	if p = preview(sid); p["skip_reason"] != "no_consent" || p["channel"] != "" {
 		t.Fatalf("no consent: %v", p)
 	}
+	// Nothing new agreed: the summary still goes, to confirm the next contact.
 	_, sid = setup(nil, map[string]bool{"alleen voor het dossier": false})
-	if p = preview(sid); p["skip_reason"] != "no_agreements_in_summary" {
-		t.Fatalf("nothing to send: %v", p)
+	if p = preview(sid); p["skip_reason"] != nil || !strings.Contains(fmt.Sprint(p["body"]), "geen nieuwe afspraken") ||
+		!strings.Contains(fmt.Sprint(p["body"]), "Volgend gesprek: ") {
+		t.Fatalf("no new agreements: %v", p)
 	}
 }
 

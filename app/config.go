@@ -82,6 +82,12 @@ type NotifyConfig struct {
 	// NumberCheckTimeout: after this without an answer the number counts as
 	// not confirmed, and the worker is told.
 	NumberCheckTimeout time.Duration `yaml:"number_check_timeout"`
+	// OfficePhone is the number clients call when their worker has none;
+	// OfficeAddress is where sessions in person take place; OfficeHoursText
+	// says per language when someone reads messages (not the sending window).
+	OfficePhone     string            `yaml:"office_phone"`
+	OfficeAddress   string            `yaml:"office_address"`
+	OfficeHoursText map[string]string `yaml:"office_hours_text"`
 }
 
 // SessionsConfig holds session rules.
@@ -146,6 +152,7 @@ func DefaultConfig() Config {
 			AckWindow:          7 * 24 * time.Hour,
 			NumberCheck:        true,
 			NumberCheckTimeout: 72 * time.Hour,
+			OfficeHoursText:    map[string]string{},
 		},
 		Sessions: SessionsConfig{
 			NoShowGrace: 15 * time.Minute,

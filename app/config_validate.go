@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/nyaruka/phonenumbers"
 
+	"afspraak/models"
 	"afspraak/notify"
 )
 
@@ -62,6 +64,19 @@ func (c Config) validate() error {
 	}
 	if c.Notify.NumberCheckTimeout <= 0 {
 		bad("notify.number_check_timeout", "must be positive (for example 72h)")
+	}
+	if c.Notify.OfficePhone != "" {
+		if _, err := models.NormalisePhone(c.Notify.OfficePhone); err != nil {
+			bad("notify.office_phone", "is not a phone number (for example 030 123 4567)")
+		}
+	}
+	for lang, text := range c.Notify.OfficeHoursText {
+		if !slices.Contains(models.Languages, lang) {
+			bad("notify.office_hours_text", "%q is not a language messages are sent in (%s)", lang, strings.Join(models.Languages, ", "))
+		}
+		if notify.CountSegments(text).Encoding != notify.EncodingGSM7 {
+			bad("notify.office_hours_text."+lang, "use only plain characters (a hyphen, not a dash): one other character doubles the cost of every SMS")
+		}
 	}
 	if c.Notify.AutoReplyEvery <= 0 {
 		bad("notify.auto_reply_every", "must be positive (for example 12h)")

@@ -12,7 +12,7 @@ import (
 // SummaryData is what a session's summary is made of, read in one transaction.
 type SummaryData struct {
 	Client     Client
-	WorkerName string
+	Worker     User // as clients know them: DisplayName and Phone
 	Agreements []Agreement
 	Next       *Session
 }
@@ -28,11 +28,9 @@ func (s *Store) summaryData(tx *gorm.DB, sess Session) (SummaryData, error) {
 	if err := tx.First(&d.Client, sess.ClientID).Error; err != nil {
 		return d, err
 	}
-	var w User
-	if err := tx.First(&w, sess.WorkerID).Error; err != nil {
+	if err := tx.First(&d.Worker, sess.WorkerID).Error; err != nil {
 		return d, err
 	}
-	d.WorkerName = w.Name
 	if err := tx.Where("session_id = ?", sess.ID).Order("id").Find(&d.Agreements).Error; err != nil {
 		return d, err
 	}
@@ -56,6 +54,17 @@ func (s *Store) SummaryData(ctx context.Context, a Actor, sessionID int64) (Sess
 	}
 	d, err := s.summaryData(db, sess)
 	return sess, d, wrap(err, "summary data")
+}
+
+// FindUserTx returns a user regardless of reach, inside tx (the dispatcher
+// names the worker in reminders).
+func (s *Store) FindUserTx(tx Tx, id int64) (User, error) {
+	var u User
+	err := tx.db.First(&u, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return u, Errorf(ENOTFOUND, "user %d not found", id)
+	}
+	return u, err
 }
 
 // FindClient returns a client regardless of reach (for the dispatcher).

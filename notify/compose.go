@@ -1,8 +1,12 @@
 package notify
 
 import (
+	"cmp"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/nyaruka/phonenumbers"
 
 	"afspraak/models"
 	"afspraak/templates"
@@ -14,6 +18,12 @@ type Composer struct {
 	ContentSIDs  map[string]map[string]string // kind → language → approved WhatsApp template
 	Hours        ContactHours
 	CrisisNumber string
+	// What clients need to act: the number to call when their worker has
+	// none, the address of sessions in person, and when someone reads their
+	// messages (per language; not the sending window).
+	OfficePhone     string
+	OfficeAddress   string
+	OfficeHoursText map[string]string
 }
 
 // Composed is a rendered message, ready to send or to preview.
@@ -31,7 +41,6 @@ type Composed struct {
 const (
 	SkipNoConsent       = "no_consent"
 	SkipNoChannel       = "preferred_channel_none"
-	SkipNoAgreements    = "no_agreements_in_summary"
 	SkipSummaryDisabled = "send_summary_false"
 )
 
@@ -55,7 +64,7 @@ func Channel(c models.Client) (channel, skipReason string) {
 // SummaryInput is what an agreement summary is made of.
 type SummaryInput struct {
 	Client     models.Client
-	WorkerName string
+	Worker     models.User        // named to the client by DisplayName, with Phone
 	Agreements []models.Agreement // of the completed session; only include_in_summary ones are used
 	Next       *models.Session    // the client's next planned session
 }
@@ -72,15 +81,60 @@ func (c Composer) SummaryOn(in SummaryInput, channel string) (Composed, error) {
 }
 
 // Message renders a message of kind for the client's channel and language.
+// The caller sets the session's facts in data and, for messages about a
+// session, the worker (MessageFor).
 func (c Composer) Message(kind string, client models.Client, data templates.MessageData) (Composed, error) {
 	ch, skip := Channel(client)
-	data.ClientName, data.Location = client.Name, c.Hours.Location()
-	data.OfficeHours, data.CrisisNumber = c.Hours.Text(client.Language), c.CrisisNumber
+	c.fill(&data, client, models.User{})
 	return c.compose(kind, client.Language, ch, skip, data)
 }
 
+// MessageFor renders a message of kind about a session of worker: the
+// client knows the worker by their display name and number.
+func (c Composer) MessageFor(kind string, client models.Client, worker models.User, data templates.MessageData) (Composed, error) {
+	ch, skip := Channel(client)
+	c.fill(&data, client, worker)
+	return c.compose(kind, client.Language, ch, skip, data)
+}
+
+// fill sets what every message may show: the client's aanspreeknaam, the
+// worker as clients know them, the office's number and address, when
+// messages are read, the crisis line.
+func (c Composer) fill(data *templates.MessageData, client models.Client, worker models.User) {
+	data.ClientName = client.Salutation
+	if data.ClientName == "" {
+		data.ClientName, _, _ = strings.Cut(strings.TrimSpace(client.Name), " ")
+	}
+	data.Location, data.CrisisNumber = c.Hours.Location(), c.CrisisNumber
+	data.OfficeHours = c.OfficeHoursText[client.Language]
+	data.WorkerName = worker.DisplayName
+	if data.WorkerName == "" && worker.Name != "" {
+		data.WorkerName, _, _ = strings.Cut(strings.TrimSpace(worker.Name), " ")
+	}
+	data.WorkerPhone = readablePhone(cmp.Or(worker.Phone, c.OfficePhone))
+	data.Address = c.OfficeAddress
+}
+
+// readablePhone formats an E.164 number the way people write it in the
+// Netherlands ("030 123 4567"; abroad in international form); anything that
+// does not parse is shown as given.
+func readablePhone(e164 string) string {
+	if e164 == "" {
+		return ""
+	}
+	n, err := phonenumbers.Parse(e164, "NL")
+	if err != nil {
+		return e164
+	}
+	if n.GetCountryCode() == 31 {
+		return phonenumbers.Format(n, phonenumbers.NATIONAL)
+	}
+	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
+}
+
 func (c Composer) summary(in SummaryInput, ch, skip string) (Composed, error) {
-	data := templates.MessageData{ClientName: in.Client.Name, WorkerName: in.WorkerName, Location: c.Hours.Location()}
+	var data templates.MessageData
+	c.fill(&data, in.Client, in.Worker)
 	for _, ag := range in.Agreements {
 		if !ag.IncludeInSummary || ag.Status == models.AgreementCancelled {
 			continue
@@ -97,9 +151,8 @@ func (c Composer) summary(in SummaryInput, ch, skip string) (Composed, error) {
 		data.NextContact, data.NextModality = &in.Next.ScheduledAt, in.Next.Modality
 		data.ClientCalls = in.Next.Initiator == "client"
 	}
-	if skip == "" && len(data.Agreements) == 0 {
-		skip = SkipNoAgreements
-	}
+	// Without new agreements the summary still goes: it confirms the next
+	// contact in writing.
 	return c.compose(templates.KindAgreementSummary, in.Client.Language, ch, skip, data)
 }
 

@@ -155,20 +155,6 @@ func (h ContactHours) firstStart(from, to time.Time) (time.Time, bool) {
 // days are listed: "ma, wo, vr 08:00–20:00", "za, zo 10:00–14:00".
 func (h ContactHours) String() string { return h.format(dutchDays, "–") }
 
-// englishDays are the English day abbreviations, indexed by time.Weekday.
-var englishDays = [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
-
-// Text formats the hours for a client message in lang (nl, else en): the
-// same as String, with a hyphen for the dash, which keeps an SMS in GSM-7
-// (one en dash makes the whole message UCS-2 and doubles its parts):
-// "ma-vr 08:00-20:00", "Mon-Fri 08:00-20:00".
-func (h ContactHours) Text(lang string) string {
-	if lang == "en" {
-		return h.format(englishDays, "-")
-	}
-	return h.format(dutchDays, "-")
-}
-
 func (h ContactHours) format(names [7]string, dash string) string {
 	var parts []string
 	order := [7]time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}

@@ -180,12 +180,6 @@ func TestNewContactHoursAccepts(t *testing.T) {
 	if got, want := h.String(), "ma, vr 00:00–24:00"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
-	if got, want := mustHours(t, []string{"mon", "tue", "wed", "thu", "fri"}, "08:00", "20:00").Text("en"), "Mon-Fri 08:00-20:00"; got != want {
-		t.Errorf("Text(en) = %q, want %q", got, want)
-	}
-	if got, want := mustHours(t, []string{"mon", "tue", "wed", "thu", "fri"}, "08:00", "20:00").Text("nl"), "ma-vr 08:00-20:00"; got != want {
-		t.Errorf("Text(nl) = %q, want %q", got, want)
-	}
 }
 
 func TestContactHoursString(t *testing.T) {

@@ -133,8 +133,7 @@ func (d *Dispatcher) SessionCompleted(ctx context.Context, tx models.Tx, sess mo
 	if err != nil {
 		return models.Message{}, err
 	}
-	c, err := d.Composer.Summary(SummaryInput{Client: data.Client, WorkerName: data.WorkerName,
-		Agreements: data.Agreements, Next: data.Next})
+	c, err := d.Composer.Summary(SummaryInput(data))
 	if err != nil {
 		return models.Message{}, err
 	}

@@ -29,8 +29,7 @@ func (d *Dispatcher) fallbackTx(ctx context.Context, tx models.Tx, failed models
 		if err != nil {
 			return err
 		}
-		c, err = d.Composer.SummaryOn(SummaryInput{Client: data.Client, WorkerName: data.WorkerName,
-			Agreements: data.Agreements, Next: data.Next}, ChannelSMS)
+		c, err = d.Composer.SummaryOn(SummaryInput(data), ChannelSMS)
 		if err != nil {
 			return err
 		}
@@ -69,7 +68,11 @@ func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 		if err != nil {
 			return err
 		}
-		c, err := d.Composer.Message(templates.KindReminder, client, templates.MessageData{
+		worker, err := d.Store.FindUserTx(tx, sess.WorkerID)
+		if err != nil {
+			return err
+		}
+		c, err := d.Composer.MessageFor(templates.KindReminder, client, worker, templates.MessageData{
 			SessionAt: sess.ScheduledAt, ClientCalls: sess.Initiator == "client", NextModality: sess.Modality})
 		if err != nil {
 			return err
@@ -100,7 +103,11 @@ func (w *NoShowWorker) Work(ctx context.Context, _ *river.Job[NoShowSweepArgs]) 
 			if err != nil {
 				return err
 			}
-			c, err := d.Composer.Message(templates.KindNoShowNudge, client, templates.MessageData{
+			worker, err := d.Store.FindUserTx(tx, sess.WorkerID)
+			if err != nil {
+				return err
+			}
+			c, err := d.Composer.MessageFor(templates.KindNoShowNudge, client, worker, templates.MessageData{
 				SessionAt: sess.ScheduledAt, ClientCalls: true, NextModality: sess.Modality})
 			if err != nil {
 				return err

@@ -11,7 +11,8 @@ func ExampleRender() {
 	at := time.Date(2026, 3, 3, 13, 0, 0, 0, time.UTC)
 	body, err := templates.Render(templates.KindReminder, "nl", templates.MessageData{
 		ClientName:   "Sanne",
-		WorkerName:   "Jan de Vries",
+		WorkerName:   "Wouter",
+		WorkerPhone:  "030 123 4567",
 		NextModality: "phone",
 		ClientCalls:  true,
 		SessionAt:    at,
@@ -21,8 +22,8 @@ func ExampleRender() {
 	}
 	fmt.Println(body)
 	// Output:
-	// Hallo Sanne, herinnering: dinsdag 3 maart om 14:00 heeft u een telefoongesprek met Jan de Vries.
-	// U belt zelf. Lukt het niet? Laat het zo snel mogelijk weten.
+	// Hallo Sanne, een herinnering: dinsdag 3 maart om 14:00 heeft u een telefoongesprek met Wouter.
+	// U belt zelf naar 030 123 4567. Zorg voor een rustige plek waar niemand meeluistert. Lukt het niet? Laat het Wouter via 030 123 4567 zo snel mogelijk weten.
 }
 
 func ExampleBuiltinAgenda() {

@@ -52,14 +52,16 @@ type Agreement struct {
 // the client may read: the agreements marked for the summary, never offence or
 // victim details.
 type MessageData struct {
-	ClientName   string         // first name or full name as stored
-	WorkerName   string         // the worker's name as the client knows it
+	ClientName   string         // the client's aanspreeknaam (no surname by default)
+	WorkerName   string         // the worker's name as the client knows it (display name)
+	WorkerPhone  string         // the number the client calls, formatted for reading; "" when none
+	Address      string         // where a face-to-face or walking session starts; "" when none
 	Agreements   []Agreement    // only those included in the summary
 	NextContact  *time.Time     // next session, nil when none planned
 	NextModality string         // video|phone|whatsapp|face_to_face|walk; for a reminder or nudge, that session's
 	ClientCalls  bool           // true when the client must call (initiator client)
 	SessionAt    time.Time      // for reminders and no-show nudges
-	OfficeHours  string         // e.g. "ma–vr 08:00–20:00"; already formatted by the caller
+	OfficeHours  string         // when someone reads messages, e.g. "ma-vr 9:00-17:00"; "" when not configured
 	CrisisNumber string         // shown in auto_reply
 	Location     *time.Location // times are rendered in this zone; nil → Europe/Amsterdam
 }

@@ -18,8 +18,10 @@ func sample() MessageData {
 	due := time.Date(2026, 3, 6, 0, 0, 0, 0, time.UTC)
 	next := time.Date(2026, 3, 10, 13, 0, 0, 0, time.UTC) // 14:00 CET
 	return MessageData{
-		ClientName: "Sanne",
-		WorkerName: "Jan de Vries",
+		ClientName:  "Sanne",
+		WorkerName:  "Wouter",
+		WorkerPhone: "030 123 4567",
+		Address:     "Stationsplein 1, Utrecht",
 		Agreements: []Agreement{
 			{Text: "Loonstroken mailen.", Owner: "client", Due: &due},
 			{Text: "Contact opnemen met schuldhulp", Owner: "worker"},
@@ -64,10 +66,10 @@ func TestRenderEveryKind(t *testing.T) {
 }
 
 func TestVariablesEveryKind(t *testing.T) {
-	wantCount := map[string]int{KindAgreementSummary: 4, KindReminder: 4, KindNoShowNudge: 4, KindAutoReply: 2, KindStopConfirmation: 0, KindStartConfirmation: 0}
+	wantCount := map[string]int{KindAgreementSummary: 3, KindReminder: 4, KindNoShowNudge: 4, KindAutoReply: 2, KindStopConfirmation: 0, KindStartConfirmation: 0}
 	d := sample()
 	// Free text from the database may hold anything; WhatsApp does not.
-	d.WorkerName = "Jan\tde  Vries\n"
+	d.WorkerName = "Wou\tter  \n"
 	d.Agreements[1].Text = "Contact opnemen\nmet    schuldhulp"
 	for _, kind := range allKinds {
 		for _, lang := range SupportedLanguages() {
@@ -95,31 +97,30 @@ func TestVariablesEveryKind(t *testing.T) {
 
 func TestAgreementSummary(t *testing.T) {
 	tests := []struct {
-		lang    string
-		lines   []string
-		vars    map[string]string
-		ackLast string
+		lang  string
+		lines []string
+		vars  map[string]string
 	}{
 		{"nl",
-			[]string{"Hallo Sanne,", "1. U: Loonstroken mailen, uiterlijk vrijdag 6 maart", "2. Jan de Vries: Contact opnemen met schuldhulp",
-				"Volgende gesprek: dinsdag 10 maart om 14:00 (videogesprek, u belt zelf)."},
+			[]string{"Hallo Sanne, dit hebben we vandaag afgesproken.", "Wat u doet:", "- Loonstroken mailen, uiterlijk vrijdag 6 maart",
+				"Wat Wouter doet:", "- Contact opnemen met schuldhulp",
+				"Volgend gesprek: dinsdag 10 maart om 14:00, videogesprek. U belt zelf naar 030 123 4567, via een videogesprek. Zorg voor een rustige plek waar niemand meeluistert.",
+				"Klopt dit? Antwoord AKKOORD. Geen berichten meer? Stuur STOP."},
 			map[string]string{
 				"1": "Sanne",
-				"2": "1. U: Loonstroken mailen, uiterlijk vrijdag 6 maart; 2. Jan de Vries: Contact opnemen met schuldhulp",
-				"3": "dinsdag 10 maart om 14:00 (videogesprek, u belt zelf)",
-				"4": "Klopt dit? Antwoord AKKOORD.",
-			},
-			"Klopt dit? Antwoord AKKOORD. Afmelden? Stuur STOP."},
+				"2": "u: Loonstroken mailen, uiterlijk vrijdag 6 maart; Wouter: Contact opnemen met schuldhulp",
+				"3": "dinsdag 10 maart om 14:00, videogesprek",
+			}},
 		{"en",
-			[]string{"Hello Sanne,", "1. You: Loonstroken mailen, by Friday 6 March", "2. Jan de Vries: Contact opnemen met schuldhulp",
-				"Next appointment: Tuesday 10 March at 14:00 (video call, you call your probation officer)."},
+			[]string{"Hello Sanne, this is what we agreed today.", "What you do:", "- Loonstroken mailen, by Friday 6 March",
+				"What Wouter does:", "- Contact opnemen met schuldhulp",
+				"Next appointment: Tuesday 10 March at 14:00, video call. You call 030 123 4567 by video. Find a quiet place where nobody listens in.",
+				"Is this right? Reply OK or AKKOORD. No more messages? Send STOP."},
 			map[string]string{
 				"1": "Sanne",
-				"2": "1. You: Loonstroken mailen, by Friday 6 March; 2. Jan de Vries: Contact opnemen met schuldhulp",
-				"3": "Tuesday 10 March at 14:00 (video call, you call your probation officer)",
-				"4": "Is this right? Reply OK or AKKOORD.",
-			},
-			"Is this right? Reply OK or AKKOORD. To unsubscribe, reply STOP."},
+				"2": "you: Loonstroken mailen, by Friday 6 March; Wouter: Contact opnemen met schuldhulp",
+				"3": "Tuesday 10 March at 14:00, video call",
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
@@ -133,8 +134,8 @@ func TestAgreementSummary(t *testing.T) {
 					t.Errorf("no line %q in\n%s", want, body)
 				}
 			}
-			if last := lines[len(lines)-1]; last != tt.ackLast {
-				t.Errorf("last line %q, want %q", last, tt.ackLast)
+			if lines[0] != tt.lines[0] || lines[len(lines)-1] != tt.lines[len(tt.lines)-1] {
+				t.Errorf("first and last lines: %q ... %q", lines[0], lines[len(lines)-1])
 			}
 			vars, err := Variables(KindAgreementSummary, tt.lang, sample())
 			if err != nil {
@@ -157,13 +158,13 @@ func TestAgreementSummaryNothingAgreed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"geen nieuwe afspraken", "Volgende gesprek: nog niet gepland.", "AKKOORD"} {
+	for _, want := range []string{"geen nieuwe afspraken", "Volgend gesprek: nog niet gepland.", "AKKOORD"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("body lacks %q:\n%s", want, body)
 		}
 	}
-	if strings.Contains(body, "1.") {
-		t.Errorf("body numbers a blank agreement:\n%s", body)
+	if strings.Contains(body, "Wat u doet") {
+		t.Errorf("body lists a blank agreement:\n%s", body)
 	}
 	vars, err := Variables(KindAgreementSummary, "en", d)
 	if err != nil {
@@ -189,12 +190,14 @@ func TestReminderWhoCalls(t *testing.T) {
 		clientCalls          bool
 		want, notWant        string
 	}{
-		{"nl client calls", "nl", "phone", true, "U belt zelf.", "belt u"},
-		{"nl worker calls", "nl", "phone", false, "Uw reclasseringswerker belt u.", "U belt zelf"},
-		{"en client calls", "en", "video", true, "You call your probation officer.", "will call you"},
-		{"en worker calls", "en", "video", false, "Your probation officer will call you.", "You call"},
-		{"nl in person", "nl", "face_to_face", true, "persoonlijk gesprek met Jan de Vries.\nKomt u op tijd?", "belt"},
-		{"en walk", "en", "walk", false, "walking meeting with Jan de Vries", "call"},
+		{"nl client calls", "nl", "phone", true, "U belt zelf naar 030 123 4567.", "belt u"},
+		{"nl worker calls", "nl", "phone", false, "Wouter belt u.", "U belt zelf"},
+		{"nl worker calls by video", "nl", "video", false, "Wouter belt u via een videogesprek. Zorg voor een rustige plek", "U belt"},
+		{"en client calls", "en", "video", true, "You call 030 123 4567 by video.", "will call you"},
+		{"en worker calls", "en", "whatsapp", false, "Wouter will call you on WhatsApp.", "You call"},
+		{"nl in person", "nl", "face_to_face", true, "afspraak op locatie met Wouter.\nAdres: Stationsplein 1, Utrecht. Neem uw identiteitsbewijs mee.", "belt"},
+		{"en walk", "en", "walk", false, "walking meeting with Wouter", "call"},
+		{"nl how to cancel", "nl", "phone", true, "Lukt het niet? Laat het Wouter via 030 123 4567 zo snel mogelijk weten.", "reclassering"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -243,15 +246,15 @@ func TestUnknownKind(t *testing.T) {
 func TestAutoReply(t *testing.T) {
 	d := sample()
 	body, _ := Render(KindAutoReply, "nl", d)
-	for _, want := range []string{"ma-vr 08:00-20:00", "0800-1234", "112"} {
+	for _, want := range []string{"ma-vr 08:00-20:00", "Denkt u aan zelfdoding? Bel 0800-1234.", "Bij direct gevaar: bel 112"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("body lacks %q: %q", want, body)
 		}
 	}
 	d.CrisisNumber, d.OfficeHours = "", ""
 	body, err := Render(KindAutoReply, "en", d)
-	if err != nil || !strings.Contains(body, "112") || strings.Contains(body, "crisis") {
-		t.Errorf("without crisis number: %v %q", err, body)
+	if err != nil || !strings.Contains(body, "112") || strings.Contains(body, "suicide") || !strings.Contains(body, "next working day") {
+		t.Errorf("without crisis number and office hours: %v %q", err, body)
 	}
 	// WhatsApp rejects an empty variable: better to fail than to send it.
 	if _, err := Variables(KindAutoReply, "nl", d); err == nil || !strings.HasPrefix(err.Error(), "templates: ") {
@@ -265,7 +268,7 @@ const gsm7 = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤
 	"¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 
 func TestMessagesFitSMS(t *testing.T) {
-	maxSegments := map[string]int{KindAgreementSummary: 2, KindReminder: 2, KindNoShowNudge: 2, KindAutoReply: 1, KindStopConfirmation: 1, KindStartConfirmation: 1,
+	maxSegments := map[string]int{KindAgreementSummary: 3, KindReminder: 2, KindNoShowNudge: 2, KindAutoReply: 2, KindStopConfirmation: 1, KindStartConfirmation: 1,
 		KindNumberCheck: 1, KindAckReceipt: 1}
 	for _, kind := range allKinds {
 		for _, lang := range SupportedLanguages() {

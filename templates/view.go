@@ -11,7 +11,11 @@ import (
 type view struct {
 	ClientName   string
 	WorkerName   string
+	WorkerPhone  string
+	Address      string
 	Agreements   []agreementView
+	// ClientItems and WorkerItems are the agreements grouped by who does them.
+	ClientItems, WorkerItems []agreementView
 	NextContact  *time.Time
 	NextModality string
 	ClientCalls  bool
@@ -33,6 +37,8 @@ func newView(d MessageData, loc *time.Location) view {
 	v := view{
 		ClientName:   oneLine(d.ClientName),
 		WorkerName:   oneLine(d.WorkerName),
+		WorkerPhone:  oneLine(d.WorkerPhone),
+		Address:      oneLine(d.Address),
 		NextContact:  inZone(d.NextContact, loc),
 		NextModality: strings.ToLower(strings.TrimSpace(d.NextModality)),
 		ClientCalls:  d.ClientCalls,
@@ -46,13 +52,19 @@ func newView(d MessageData, loc *time.Location) view {
 		if text == "" {
 			continue
 		}
-		v.Agreements = append(v.Agreements, agreementView{
+		av := agreementView{
 			Text:       text,
-			ByClient:   a.Owner == "client",
+			ByClient:   a.Owner != "worker",
 			ByWorker:   a.Owner == "worker",
 			WorkerName: v.WorkerName,
 			Due:        inZone(a.Due, loc),
-		})
+		}
+		v.Agreements = append(v.Agreements, av)
+		if av.ByWorker {
+			v.WorkerItems = append(v.WorkerItems, av)
+		} else {
+			v.ClientItems = append(v.ClientItems, av)
+		}
 	}
 	return v
 }
