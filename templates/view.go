@@ -9,20 +9,20 @@ import (
 // the client's zone, free text flattened to one line and the decisions the
 // templates branch on worked out once here rather than in every language.
 type view struct {
-	ClientName   string
-	WorkerName   string
-	WorkerPhone  string
-	Address      string
-	Agreements   []agreementView
+	ClientName  string
+	WorkerName  string
+	WorkerPhone string
+	Address     string
+	Agreements  []agreementView
 	// ClientItems and WorkerItems are the agreements grouped by who does them.
 	ClientItems, WorkerItems []agreementView
-	NextContact  *time.Time
-	NextModality string
-	ClientCalls  bool
-	InPerson     bool // the session is not a call, so nobody calls anyone
-	SessionAt    time.Time
-	OfficeHours  string
-	CrisisNumber string
+	NextContact              *time.Time
+	NextModality             string
+	ClientCalls              bool
+	InPerson                 bool // the session is not a call, so nobody calls anyone
+	SessionAt                time.Time
+	OfficeHours              string
+	CrisisNumber             string
 }
 
 type agreementView struct {
