@@ -8,7 +8,7 @@ import (
 
 // AgreementInput is the body of creating or changing an agreement.
 type AgreementInput struct {
-	Text             *string `json:"text,omitempty" minLength:"1" maxLength:"1000"`
+	Text             *string `json:"text,omitempty" minLength:"1" maxLength:"300" doc:"at most 300 characters, so that a summary fits Twilio's limits"`
 	Owner            *string `json:"owner,omitempty" enum:"client,worker" doc:"who keeps it; default client"`
 	DueDate          *string `json:"due_date,omitempty" doc:"YYYY-MM-DD; empty clears it"`
 	IncludeInSummary *bool   `json:"include_in_summary,omitempty" doc:"default true; false keeps it out of the client's message"`

@@ -16,7 +16,9 @@ type SummaryPreviewResponse struct {
 	ContentSID       string            `json:"content_sid,omitempty"`
 	ContentVariables map[string]string `json:"content_variables,omitempty" doc:"WhatsApp template variables, one line each"`
 	Encoding         string            `json:"encoding" enum:"GSM-7,UCS-2"`
-	Segments         int               `json:"segments" doc:"SMS segments the text costs"`
+	Segments         int               `json:"segments" doc:"SMS segments the text costs, all parts together"`
+	Parts            []string          `json:"parts,omitempty" doc:"when the text is longer than one message may be (1,600 characters): the messages it is sent as"`
+	TooLong          string            `json:"too_long,omitempty" doc:"why the summary does not fit Twilio's limits and what to do; completing with send_summary is refused until it fits"`
 }
 
 type previewOutput struct {
@@ -28,8 +30,13 @@ func (s *Server) summaryPreview(ctx context.Context, in *idInput) (*previewOutpu
 	if err != nil {
 		return nil, s.httpError(ctx, err)
 	}
-	return &previewOutput{Body: SummaryPreviewResponse{Channel: p.Channel, SkipReason: p.SkipReason, Language: p.Language,
-		Body: p.Body, ContentSID: p.ContentSID, ContentVariables: p.Variables, Encoding: string(p.Encoding), Segments: p.Segments}}, nil
+	out := &previewOutput{Body: SummaryPreviewResponse{Channel: p.Channel, SkipReason: p.SkipReason, Language: p.Language,
+		Body: p.Body, ContentSID: p.ContentSID, ContentVariables: p.Variables, Encoding: string(p.Encoding), Segments: p.Segments,
+		TooLong: p.TooLong}}
+	if len(p.More) > 0 {
+		out.Body.Parts = p.Parts()
+	}
+	return out, nil
 }
 
 type completeSessionInput struct {

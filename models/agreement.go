@@ -8,6 +8,11 @@ import (
 	"gorm.io/gorm"
 )
 
+// MaxAgreementText is the longest agreement text: one agreement must leave
+// room for others in a summary within Twilio's limits (1,600 characters a
+// message, 255 a WhatsApp template variable).
+const MaxAgreementText = 300
+
 // Agreement statuses.
 const (
 	AgreementOpen      = "open"
@@ -47,7 +52,7 @@ func (f AgreementFields) apply(ag *Agreement, now time.Time) error {
 	}
 	var err error
 	if f.Text != nil {
-		if ag.Text, err = cleanText("text", *f.Text, 1000, false); err != nil {
+		if ag.Text, err = cleanText("text", *f.Text, MaxAgreementText, false); err != nil {
 			return err
 		}
 	}

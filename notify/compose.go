@@ -35,6 +35,20 @@ type Composed struct {
 	Variables  map[string]string // its variables, one line each
 	Encoding   Encoding          // of the body (SMS cost); of the variables joined for templates
 	Segments   int
+	// More are the further parts of a body longer than Twilio takes in one
+	// message (MaxBody); Body is the first. At most MaxSummaryParts in all.
+	More []string
+	// TooLong says why the message cannot be sent within Twilio's limits,
+	// in Dutch and English; "" when it fits.
+	TooLong string
+}
+
+// Parts are the bodies the message goes as, in order.
+func (c Composed) Parts() []string {
+	if c.Body == "" {
+		return nil
+	}
+	return append([]string{c.Body}, c.More...)
 }
 
 // Skip reasons.
@@ -174,13 +188,33 @@ func (c Composer) compose(kind, lang, ch, skip string, data templates.MessageDat
 		}
 		info := CountSegments(joined)
 		out.Encoding, out.Segments = info.Encoding, info.Segments
+		if k := variablesFit(vars); k != "" {
+			out.TooLong = "de afspraken passen niet in het WhatsApp-sjabloon (variabele " + k + " is langer dan 255 tekens); kort de afspraken in " +
+				"(the agreements do not fit the WhatsApp template: variable " + k + " is over 255 characters; shorten them)"
+		}
 		return out, nil
 	}
 	body, err := templates.Render(kind, lang, data)
 	if err != nil {
 		return out, err
 	}
-	info := CountSegments(body)
-	out.Body, out.Encoding, out.Segments = body, info.Encoding, info.Segments
+	parts := splitBody(body, MaxBody)
+	out.Body, out.More = parts[0], parts[1:]
+	for _, p := range parts {
+		info := CountSegments(p)
+		out.Encoding, out.Segments = maxEncoding(out.Encoding, info.Encoding), out.Segments+info.Segments
+	}
+	if len(parts) > MaxSummaryParts || (len(parts) > 1 && kind != templates.KindAgreementSummary) {
+		out.TooLong = "te lang: meer dan twee berichten van 1600 tekens; kort de afspraken in " +
+			"(too long: more than two messages of 1,600 characters; shorten the agreements)"
+	}
 	return out, nil
+}
+
+// maxEncoding is UCS-2 when either is: the costlier of two parts.
+func maxEncoding(a, b Encoding) Encoding {
+	if a == EncodingUCS2 || b == EncodingUCS2 {
+		return EncodingUCS2
+	}
+	return EncodingGSM7
 }

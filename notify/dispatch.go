@@ -137,13 +137,44 @@ func (d *Dispatcher) SessionCompleted(ctx context.Context, tx models.Tx, sess mo
 	if err != nil {
 		return models.Message{}, err
 	}
-	m := d.messageFrom(c, models.KindAgreementSummary, data.Client, &sess.ID)
-	if !sess.SendSummary {
-		m.Status, m.SkipReason, m.Channel, m.Recipient, m.Body, m.ContentVariables =
-			models.MessageSkipped, SkipSummaryDisabled, "", "", nil, nil
+	if c.TooLong != "" && c.ContentSID != "" && data.Client.ConsentSMS {
+		// Over the WhatsApp template's limits: by SMS, when that fits.
+		if sms, err := d.Composer.SummaryOn(SummaryInput(data), ChannelSMS); err == nil && sms.TooLong == "" {
+			c = sms
+		}
 	}
-	err = d.queueTx(ctx, tx, &m)
-	return m, err
+	if !sess.SendSummary {
+		m := models.Message{ClientID: data.Client.ID, SessionID: &sess.ID, Kind: models.KindAgreementSummary,
+			Status: models.MessageSkipped, SkipReason: SkipSummaryDisabled}
+		return m, d.queueTx(ctx, tx, &m)
+	}
+	if c.SkipReason == "" && c.TooLong != "" {
+		// Never over Twilio's limits, never an agreement dropped: the
+		// worker shortens them (the preview said so first).
+		return models.Message{}, models.Invalid("agreements", "%s", c.TooLong)
+	}
+	return d.queuePartsTx(ctx, tx, c, models.KindAgreementSummary, data.Client, &sess.ID, nil)
+}
+
+// queuePartsTx queues a composed message, as several messages when its body
+// is longer than one may be (Composed.More), and returns the first.
+func (d *Dispatcher) queuePartsTx(ctx context.Context, tx models.Tx, c Composed, kind string, client models.Client,
+	sessionID, fallbackOf *int64) (models.Message, error) {
+	first := d.messageFrom(c, kind, client, sessionID)
+	first.FallbackOf = fallbackOf
+	if err := d.queueTx(ctx, tx, &first); err != nil {
+		return first, err
+	}
+	for _, part := range c.More {
+		next := c
+		next.Body, next.More = part, nil
+		m := d.messageFrom(next, kind, client, sessionID)
+		m.FallbackOf = fallbackOf
+		if err := d.queueTx(ctx, tx, &m); err != nil {
+			return first, err
+		}
+	}
+	return first, nil
 }
 
 // SessionPlanned queues the reminder jobs of a planned or moved session

@@ -20,6 +20,10 @@ func (d *Dispatcher) fallbackTx(ctx context.Context, tx models.Tx, failed models
 	}
 	var c Composed
 	switch {
+	case failed.Body != nil:
+		// The same text by SMS: each part of a summary sent in parts
+		// falls back as itself.
+		c = Composed{Channel: ChannelSMS, Body: *failed.Body}
 	case failed.Kind == models.KindAgreementSummary && failed.SessionID != nil:
 		sess, err := d.Store.FindSessionTx(tx, *failed.SessionID)
 		if err != nil {
@@ -33,14 +37,14 @@ func (d *Dispatcher) fallbackTx(ctx context.Context, tx models.Tx, failed models
 		if err != nil {
 			return err
 		}
-	case failed.Body != nil:
-		c = Composed{Channel: ChannelSMS, Body: *failed.Body}
 	default:
 		return nil // a template without a body we can reproduce
 	}
-	m := d.messageFrom(c, failed.Kind, client, failed.SessionID)
-	m.FallbackOf = &failed.ID
-	return d.queueTx(ctx, tx, &m)
+	if c.TooLong != "" {
+		return nil // cannot go by SMS within Twilio's limits either
+	}
+	_, err = d.queuePartsTx(ctx, tx, c, failed.Kind, client, failed.SessionID, &failed.ID)
+	return err
 }
 
 // ReminderWorker creates the reminder of a session that still takes place.

@@ -142,6 +142,7 @@ var pageTexts = map[string][2]string{
 	"complete.template":             {"WhatsApp-sjabloon met deze variabelen", "WhatsApp template with these variables"},
 	"complete.encoding":             {"Tekenset", "Encoding"},
 	"complete.segments":             {"Aantal sms-delen", "SMS segments"},
+	"complete.parts":                {"Te lang voor één bericht: de samenvatting wordt als 2 berichten verstuurd.", "Too long for one message: the summary is sent as 2 messages."},
 	"complete.risk":                 {"Risicosignalen", "Risk signals"},
 	"complete.notes":                {"Notities bij het gesprek (alleen intern)", "Notes on the session (internal only)"},
 	"complete.send":                 {"Samenvatting naar de cliënt sturen", "Send the summary to the client"},

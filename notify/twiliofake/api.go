@@ -109,6 +109,7 @@ var errorMessages = map[int]string{
 	21656: "The ContentVariables Parameter is invalid.",
 	21910: "Invalid From and To pair. From and To should be of the same channel.",
 	63016: "Failed to send freeform message because you are outside the allowed window.",
+	63021: "Channel invalid content error.",
 }
 
 // twilioError is the JSON error body Twilio's 2010 API sends.

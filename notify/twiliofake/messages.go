@@ -52,8 +52,25 @@ func validateCreate(form url.Values) int {
 		return 21910
 	case !validContentVariables(form.Get("ContentVariables")):
 		return 21656
+	case !variablesWithinLimit(form.Get("ContentVariables")):
+		return 63021
 	}
 	return 0
+}
+
+// variablesWithinLimit reports whether every template variable is at most
+// 255 characters, as Twilio documents; WhatsApp rejects longer ones (63021).
+func variablesWithinLimit(v string) bool {
+	var vars map[string]string
+	if v == "" || json.Unmarshal([]byte(v), &vars) != nil {
+		return true
+	}
+	for _, x := range vars {
+		if utf8.RuneCountInString(x) > 255 {
+			return false
+		}
+	}
+	return true
 }
 
 // validContentVariables accepts an empty value or a one-line JSON object of strings.

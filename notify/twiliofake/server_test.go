@@ -112,6 +112,7 @@ func TestCreateValidation(t *testing.T) {
 		{"multi-line variables", smsParams(clientTo, "").SetContentSid("HX1").SetContentVariables("{\n\"1\":\"a\"}"), 21656},
 		{"variables not json", smsParams(clientTo, "").SetContentSid("HX1").SetContentVariables("1=a"), 21656},
 		{"body too long", smsParams(clientTo, strings.Repeat("a", 1601)), 21617},
+		{"variable too long", smsParams(clientTo, "").SetContentSid("HX1").SetContentVariables(`{"1":"` + strings.Repeat("a", 256) + `"}`), 63021},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

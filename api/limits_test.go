@@ -1,0 +1,107 @@
+package api
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"afspraak/models"
+	"afspraak/models/modelstest"
+)
+
+// agreementsOf returns n agreement texts of size characters, each unique.
+func agreementsOf(n, size int) []string {
+	out := make([]string, n)
+	for i := range out {
+		prefix := fmt.Sprintf("Afspraak %d: ", i+1)
+		out[i] = prefix + strings.Repeat("x", size-len(prefix))
+	}
+	return out
+}
+
+// TestSummaryWithinTwilioLimits: a summary longer than one message goes as
+// two SMS, each within 1,600 characters and every agreement in one of them;
+// one that needs more is refused at completion (422) and the preview says
+// why beforehand; an agreement over 300 characters is refused.
+func TestSummaryWithinTwilioLimits(t *testing.T) {
+	for _, driver := range modelstest.Drivers() {
+		t.Run(driver, func(t *testing.T) {
+			m := newMsgEnv(t, driver, msgOpts{})
+			sms := map[string]any{"preferred_channel": "sms", "consent": map[string]any{"sms": true}}
+			cid := newClient(t, m.testEnv, m.tok, sms)
+			sid := num(plan(t, m.testEnv, m.tok, cid, time.Now().Add(time.Hour), "video", "meldplicht"), "id")
+			m.do("POST", fmt.Sprintf("/api/v1/sessions/%d/agreements", sid), m.tok, map[string]any{"text": strings.Repeat("a", 301)}).must(t, 422)
+			long := agreementsOf(7, 290)
+			for _, a := range long {
+				m.do("POST", fmt.Sprintf("/api/v1/sessions/%d/agreements", sid), m.tok, map[string]any{"text": a}).must(t, 201)
+			}
+			p := m.do("GET", fmt.Sprintf("/api/v1/sessions/%d/summary-preview", sid), m.tok, nil).must(t, 200).json(t)
+			if parts, _ := p["parts"].([]any); len(parts) != 2 || p["too_long"] != nil {
+				t.Fatalf("preview of a long summary: %d parts, too_long %v", len(parts), p["too_long"])
+			}
+			m.do("POST", fmt.Sprintf("/api/v1/sessions/%d/complete", sid), m.tok, map[string]any{"send_summary": true}).must(t, 200)
+			waitFor(t, "two SMS", func() bool { return len(m.fake.MessagesTo(clientPhone)) == 2 })
+			joined := ""
+			for _, msg := range m.fake.MessagesTo(clientPhone) {
+				if n := utf8.RuneCountInString(msg.Body); n > 1600 {
+					t.Fatalf("an SMS of %d characters", n)
+				}
+				joined += msg.Body
+			}
+			for _, a := range long {
+				if !strings.Contains(joined, a) {
+					t.Fatalf("agreement %q is missing from the two messages", a[:12])
+				}
+			}
+			msgs, _, _ := m.store.FindMessages(t.Context(), models.Actor{Role: models.RoleAdmin}, models.MessageFilter{SessionID: &sid})
+			for _, msg := range msgs {
+				if msg.Status == models.MessageFailed {
+					t.Fatalf("a part failed at Twilio: %d", msg.ErrorCode)
+				}
+			}
+
+			// Too long for two messages: the preview says so, completion refuses.
+			sid2 := num(plan(t, m.testEnv, m.tok, cid, time.Now().Add(2*time.Hour), "video", "meldplicht"), "id")
+			for _, a := range agreementsOf(12, 300) {
+				m.do("POST", fmt.Sprintf("/api/v1/sessions/%d/agreements", sid2), m.tok, map[string]any{"text": a}).must(t, 201)
+			}
+			p = m.do("GET", fmt.Sprintf("/api/v1/sessions/%d/summary-preview", sid2), m.tok, nil).must(t, 200).json(t)
+			if !strings.Contains(fmt.Sprint(p["too_long"]), "kort de afspraken in") {
+				t.Fatalf("preview of a summary that does not fit: %v", p["too_long"])
+			}
+			r := m.do("POST", fmt.Sprintf("/api/v1/sessions/%d/complete", sid2), m.tok, map[string]any{"send_summary": true})
+			if r.Status != 422 || !strings.Contains(string(r.Body), "body.agreements") {
+				t.Fatalf("completing a summary that does not fit: %d %s", r.Status, r.Body)
+			}
+			if s := m.do("GET", fmt.Sprintf("/api/v1/sessions/%d", sid2), m.tok, nil).must(t, 200).json(t); s["status"] != "planned" {
+				t.Fatalf("a refused completion changed the session: %v", s["status"])
+			}
+			m.do("POST", fmt.Sprintf("/api/v1/sessions/%d/complete", sid2), m.tok, map[string]any{"send_summary": false}).must(t, 200)
+		})
+	}
+}
+
+// TestTemplateVariablesWithinLimits: agreements too long for a WhatsApp
+// template variable (255) go by SMS when the client consented to it, and
+// are refused at completion when not; nothing reaches Twilio over a limit.
+func TestTemplateVariablesWithinLimits(t *testing.T) {
+	m := newMsgEnv(t, "sqlite", msgOpts{})
+	m.setContentSIDs(map[string]map[string]string{"agreement_summary": {"nl": "HX0123456789abcdef0123456789abcdef"}})
+	cid := newClient(t, m.testEnv, m.tok, map[string]any{"consent": map[string]any{"whatsapp": true, "sms": true}})
+	sid := summaryID(t, m.completeWith(t, cid, "", agreementsOf(2, 200)...))
+	waitFor(t, "the summary", func() bool { return m.message(t, sid).TwilioSID != nil })
+	if msg := m.message(t, sid); msg.Channel != "sms" || len(m.fake.MessagesTo(clientPhone)) != 1 {
+		t.Fatalf("a summary over the template's limits went by %s", msg.Channel)
+	}
+	other := newClient(t, m.testEnv, m.tok, map[string]any{"phone": "+31611119999"})
+	s2 := num(plan(t, m.testEnv, m.tok, other, time.Now().Add(time.Hour), "video", "meldplicht"), "id")
+	for _, a := range agreementsOf(2, 200) {
+		m.do("POST", fmt.Sprintf("/api/v1/sessions/%d/agreements", s2), m.tok, map[string]any{"text": a}).must(t, 201)
+	}
+	m.do("POST", fmt.Sprintf("/api/v1/sessions/%d/complete", s2), m.tok, map[string]any{"send_summary": true}).must(t, 422)
+	if n := len(m.fake.MessagesTo("whatsapp:+31611119999")); n != 0 {
+		t.Fatalf("%d messages over the limit reached Twilio", n)
+	}
+}
