@@ -350,3 +350,56 @@ func TestReplyHoldsNoShow(t *testing.T) {
 		})
 	}
 }
+
+// TestMondayMorningReminders: a Monday 08:30 session planned on Thursday gets
+// its day-before reminder on Friday afternoon and its hour-before one at
+// 07:30 (sent when the window opens at 08:00), not two identical reminders
+// on Monday morning; a second reminder in one window is not created.
+func TestMondayMorningReminders(t *testing.T) {
+	for _, driver := range modelstest.Drivers() {
+		t.Run(driver, func(t *testing.T) {
+			loc, _ := time.LoadLocation("Europe/Amsterdam")
+			clk := &clock{}
+			thursday := time.Date(2026, 12, 3, 10, 0, 0, 0, loc)
+			clk.set(thursday)
+			m := newMsgEnv(t, driver, msgOpts{now: clk.now, offsets: []time.Duration{24 * time.Hour, time.Hour},
+				hoursDays: []string{"mon", "tue", "wed", "thu", "fri"}})
+			cid := newClient(t, m.testEnv, m.tok, nil)
+			monday := time.Date(2026, 12, 7, 8, 30, 0, 0, loc)
+			sess := planAt(t, m, cid, monday, "client")
+			res, err := m.disp.Queue.Client.JobList(t.Context(), river.NewJobListParams().Kinds(notify.ReminderArgs{}.Kind()).First(10))
+			if err != nil || len(res.Jobs) != 2 {
+				t.Fatalf("reminder jobs: %d, %v", len(res.Jobs), err)
+			}
+			at := map[string]bool{}
+			for _, j := range res.Jobs {
+				at[j.ScheduledAt.In(loc).Format("Mon 15:04")] = true
+			}
+			if !at["Fri 16:00"] || !at["Mon 07:30"] {
+				t.Fatalf("reminders scheduled at %v, want Fri 16:00 and Mon 07:30", at)
+			}
+
+			// Run both jobs as the queue would, each at its time, and the
+			// day-before one once more in Monday's window (as a retry would).
+			run := func(when time.Time, offset time.Duration) {
+				t.Helper()
+				clk.set(when)
+				row, err := m.disp.Queue.Client.Insert(t.Context(), notify.ReminderArgs{SessionID: sess, ScheduledAt: monday.UTC(),
+					Offset: offset + time.Duration(when.Unix())}, nil) // a job of its own each run
+				if err != nil {
+					t.Fatal(err)
+				}
+				waitFor(t, "the reminder job", func() bool {
+					j, err := m.disp.Queue.Client.JobGet(t.Context(), row.Job.ID)
+					return err == nil && j.State == rivertype.JobStateCompleted
+				})
+			}
+			run(time.Date(2026, 12, 4, 16, 0, 0, 0, loc), 24*time.Hour)
+			run(time.Date(2026, 12, 7, 7, 30, 0, 0, loc), time.Hour)
+			run(time.Date(2026, 12, 7, 7, 31, 0, 0, loc), 24*time.Hour)
+			if got := messagesOf(t, m, sess, models.KindReminder); len(got) != 2 {
+				t.Fatalf("%d reminders, want 2 (Friday, Monday morning)", len(got))
+			}
+		})
+	}
+}

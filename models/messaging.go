@@ -136,6 +136,17 @@ func (s *Store) StoppedTx(tx Tx, clientID int64) (bool, error) {
 	return len(last) == 1 && last[0].Source == ConsentStop && !last[0].Granted, err
 }
 
+// LastSessionMessageTx returns the latest message of kind about a session,
+// and false when there is none.
+func (s *Store) LastSessionMessageTx(tx Tx, sessionID int64, kind string) (Message, bool, error) {
+	var last []Message
+	err := tx.db.Where("session_id = ? AND kind = ?", sessionID, kind).Order("id DESC").Limit(1).Find(&last).Error
+	if err != nil || len(last) == 0 {
+		return Message{}, false, err
+	}
+	return last[0], true, nil
+}
+
 // LastMessageTx returns when the client was last sent (queued) a message of
 // kind, and false when never.
 func (s *Store) LastMessageTx(tx Tx, clientID int64, kind string) (time.Time, bool, error) {

@@ -179,3 +179,43 @@ func (h ContactHours) format(names [7]string, dash string) string {
 	return fmt.Sprintf("%s %02d:%02d%s%02d:%02d", strings.Join(parts, ", "),
 		h.start/60, h.start%60, dash, h.end/60, h.end%60)
 }
+
+// AfternoonBefore returns, for an instant t outside the hours, a moment late
+// in the last window that closes before t: four hours before its end, or its
+// start when it is shorter (a day-before reminder for a Monday-morning
+// session goes on Friday afternoon, not on Monday at opening time together
+// with the hour-before one). It looks back at most two weeks.
+func (h ContactHours) AfternoonBefore(t time.Time) (time.Time, bool) {
+	local := t.In(h.Location())
+	for i := 0; i <= 14; i++ {
+		day := time.Date(local.Year(), local.Month(), local.Day()-i, 0, 0, 0, 0, h.Location())
+		if !h.days[day.Weekday()] || h.start >= h.end {
+			continue
+		}
+		end := h.wall(day, h.end)
+		if end.After(t) {
+			continue // this day's window closes after t: not before it
+		}
+		at := end.Add(-4 * time.Hour)
+		if start := h.wall(day, h.start); at.Before(start) {
+			at = start
+		}
+		return at, true
+	}
+	return time.Time{}, false
+}
+
+// wall is the instant at minutes past midnight on day's date, by the wall
+// clock (so across a DST change too).
+func (h ContactHours) wall(day time.Time, minutes int) time.Time {
+	return time.Date(day.Year(), day.Month(), day.Day(), minutes/60, minutes%60, 0, 0, h.Location())
+}
+
+// SameWindow reports whether a and b, each moved to the window it would be
+// sent in (Next), fall in the same contact window.
+func (h ContactHours) SameWindow(a, b time.Time) bool {
+	a, b = h.Next(a).In(h.Location()), h.Next(b).In(h.Location())
+	ya, ma, da := a.Date()
+	yb, mb, db := b.Date()
+	return ya == yb && ma == mb && da == db
+}

@@ -202,3 +202,31 @@ func TestContactHoursString(t *testing.T) {
 		})
 	}
 }
+
+// TestAfternoonBefore: the day-before moment of a Monday-morning session
+// is Friday afternoon; a window shorter than four hours gives its start.
+func TestAfternoonBefore(t *testing.T) {
+	loc, _ := time.LoadLocation("Europe/Amsterdam")
+	weekdays := []string{"mon", "tue", "wed", "thu", "fri"}
+	for _, tc := range []struct {
+		name       string
+		days       []string
+		start, end string
+		at, want   time.Time
+	}{
+		{"sunday morning", weekdays, "08:00", "20:00", time.Date(2026, 12, 6, 8, 30, 0, 0, loc), time.Date(2026, 12, 4, 16, 0, 0, 0, loc)},
+		{"tuesday before opening", weekdays, "08:00", "20:00", time.Date(2026, 12, 8, 7, 0, 0, 0, loc), time.Date(2026, 12, 7, 16, 0, 0, 0, loc)},
+		{"short window", weekdays, "09:00", "12:00", time.Date(2026, 12, 6, 8, 30, 0, 0, loc), time.Date(2026, 12, 4, 9, 0, 0, 0, loc)},
+		{"across the DST change", weekdays, "08:00", "20:00", time.Date(2026, 3, 29, 8, 30, 0, 0, loc), time.Date(2026, 3, 27, 16, 0, 0, 0, loc)},
+	} {
+		got, ok := mustHours(t, tc.days, tc.start, tc.end).AfternoonBefore(tc.at)
+		if !ok || !got.Equal(tc.want) {
+			t.Errorf("%s: %v %v, want %v", tc.name, got.In(loc), ok, tc.want)
+		}
+	}
+	h := mustHours(t, weekdays, "08:00", "20:00")
+	fri := time.Date(2026, 12, 4, 16, 0, 0, 0, loc)
+	if !h.SameWindow(time.Date(2026, 12, 6, 9, 0, 0, 0, loc), time.Date(2026, 12, 7, 7, 30, 0, 0, loc)) || h.SameWindow(fri, time.Date(2026, 12, 7, 7, 30, 0, 0, loc)) {
+		t.Error("SameWindow: Sunday and early Monday both go at Monday's opening; Friday afternoon is another window")
+	}
+}

@@ -183,6 +183,14 @@ func (d *Dispatcher) SessionPlanned(ctx context.Context, tx models.Tx, sess mode
 	now := d.now()
 	for _, off := range d.ReminderOffsets {
 		at := sess.ScheduledAt.Add(-off)
+		if off >= 12*time.Hour && !d.Composer.Hours.Within(at) {
+			// A day-before reminder outside the hours goes late in the last
+			// window before it, not at the next opening (which may be the
+			// morning of the session, together with the hour-before one).
+			if earlier, ok := d.Composer.Hours.AfternoonBefore(at); ok {
+				at = earlier
+			}
+		}
 		if !at.After(now) {
 			continue
 		}

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"time"
@@ -67,6 +68,14 @@ func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 		now := d.now()
 		if !d.Composer.Hours.Within(now) && !d.Composer.Hours.Next(now).Before(sess.ScheduledAt) {
 			return nil // the next contact window opens after the session: too late to remind
+		}
+		if prev, ok, err := d.Store.LastSessionMessageTx(tx, sess.ID, models.KindReminder); err != nil {
+			return err
+		} else if ok && prev.Status != models.MessageSkipped && d.Composer.Hours.SameWindow(cmp.Or(ptrTime(prev.ScheduledFor), prev.CreatedAt), now) {
+			// One reminder per session per contact window: a second one
+			// would arrive with the first, saying the same.
+			_, err = CompleteTx(ctx, tx.SQL(), job)
+			return err
 		}
 		client, err := d.Store.FindClientTx(tx, sess.ClientID)
 		if err != nil {
@@ -187,4 +196,12 @@ func PeriodicJobs() []*river.PeriodicJob {
 			func() (river.JobArgs, *river.InsertOpts) { return RetentionArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}),
 	}
+}
+
+// ptrTime is *t, or the zero time for nil.
+func ptrTime(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
 }
