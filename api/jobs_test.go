@@ -395,6 +395,10 @@ func TestMondayMorningReminders(t *testing.T) {
 				})
 			}
 			run(time.Date(2026, 12, 4, 16, 0, 0, 0, loc), 24*time.Hour)
+			waitFor(t, "Friday's reminder sent on Friday", func() bool {
+				got := messagesOf(t, m, sess, models.KindReminder)
+				return len(got) == 1 && got[0].TwilioSID != nil
+			})
 			run(time.Date(2026, 12, 7, 7, 30, 0, 0, loc), time.Hour)
 			run(time.Date(2026, 12, 7, 7, 31, 0, 0, loc), 24*time.Hour)
 			if got := messagesOf(t, m, sess, models.KindReminder); len(got) != 2 {
