@@ -105,3 +105,40 @@ func TestTemplateVariablesWithinLimits(t *testing.T) {
 		t.Fatalf("%d messages over the limit reached Twilio", n)
 	}
 }
+
+// TestMovedAndCancelledSessionsTold: a session the client was told about
+// (a reminder went out) sends one message when it moves and one when it is
+// cancelled; a session the client never heard of changes silently.
+func TestMovedAndCancelledSessionsTold(t *testing.T) {
+	for _, driver := range modelstest.Drivers() {
+		t.Run(driver, func(t *testing.T) {
+			m := newMsgEnv(t, driver, msgOpts{})
+			cid := newClient(t, m.testEnv, m.tok, nil)
+			at := time.Now().Add(48 * time.Hour).Truncate(time.Minute)
+			told := func(sess int64) {
+				body := "herinnering"
+				r := models.Message{ClientID: cid, SessionID: &sess, Kind: models.KindReminder, Channel: "whatsapp",
+					Recipient: clientPhone, Body: &body, Status: "delivered"}
+				m.CreateMessage(&r)
+			}
+			moved, cancelled, silent := planAt(t, m, cid, at, "client"), planAt(t, m, cid, at.Add(time.Hour), "client"), planAt(t, m, cid, at.Add(2*time.Hour), "client")
+			told(moved)
+			told(cancelled)
+			m.do("PATCH", fmt.Sprintf("/api/v1/sessions/%d", moved), m.tok, map[string]any{"scheduled_at": at.Add(24 * time.Hour).Format(time.RFC3339)}).must(t, 200)
+			m.do("PATCH", fmt.Sprintf("/api/v1/sessions/%d", cancelled), m.tok, map[string]any{"status": "cancelled"}).must(t, 200)
+			m.do("PATCH", fmt.Sprintf("/api/v1/sessions/%d", silent), m.tok, map[string]any{"scheduled_at": at.Add(30 * time.Hour).Format(time.RFC3339)}).must(t, 200)
+			waitFor(t, "two messages at Twilio", func() bool { return len(m.fake.Messages()) == 2 })
+			time.Sleep(200 * time.Millisecond)
+			if got := messagesOf(t, m, moved, models.KindSessionMoved); len(got) != 1 || !strings.Contains(*got[0].Body, "is verplaatst naar") ||
+				!strings.Contains(*got[0].Body, hhmm(at)) {
+				t.Fatalf("moved: %d messages", len(got))
+			}
+			if got := messagesOf(t, m, cancelled, models.KindSessionCancelled); len(got) != 1 || !strings.Contains(*got[0].Body, "gaat niet door") {
+				t.Fatalf("cancelled: %d messages", len(got))
+			}
+			if n := len(m.fake.Messages()); n != 2 || len(messagesOf(t, m, silent, models.KindSessionMoved)) != 0 {
+				t.Fatalf("%d messages; a session the client never heard of was told about", n)
+			}
+		})
+	}
+}

@@ -25,6 +25,10 @@ const (
 	KindAckReceipt  = "ack_receipt"
 	// KindWorkerReply is a worker's own answer to the client.
 	KindWorkerReply = "worker_reply"
+	// KindSessionMoved and KindSessionCancelled tell the client a session
+	// they were told about moved or does not take place.
+	KindSessionMoved     = "session_moved"
+	KindSessionCancelled = "session_cancelled"
 )
 
 // AnswersClient reports whether messages of kind answer a message the client

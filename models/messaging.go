@@ -136,6 +136,16 @@ func (s *Store) StoppedTx(tx Tx, clientID int64) (bool, error) {
 	return len(last) == 1 && last[0].Source == ConsentStop && !last[0].Granted, err
 }
 
+// ToldOfSessionTx reports whether the client was told about a session: a
+// reminder of it went out, or a summary since it was planned (which named
+// it as the next contact).
+func (s *Store) ToldOfSessionTx(tx Tx, sess Session) (bool, error) {
+	var n int64
+	err := tx.db.Model(&Message{}).Where("status <> ? AND ((session_id = ? AND kind = ?) OR (client_id = ? AND kind = ? AND created_at > ?))",
+		MessageSkipped, sess.ID, KindReminder, sess.ClientID, KindAgreementSummary, sess.CreatedAt).Count(&n).Error
+	return n > 0, err
+}
+
 // LastSessionMessageTx returns the latest message of kind about a session,
 // and false when there is none.
 func (s *Store) LastSessionMessageTx(tx Tx, sessionID int64, kind string) (Message, bool, error) {

@@ -46,7 +46,7 @@ func (c Client) messaged() bool {
 // waits until the client confirmed the number.
 func NeedsConfirmedNumber(kind string) bool {
 	switch kind {
-	case KindAgreementSummary, KindReminder, KindNoShowNudge, KindWorkerReply:
+	case KindAgreementSummary, KindReminder, KindNoShowNudge, KindWorkerReply, KindSessionMoved, KindSessionCancelled:
 		return true
 	}
 	return false

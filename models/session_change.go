@@ -29,6 +29,7 @@ func (s *Store) UpdateSession(ctx context.Context, a Actor, id int64, u SessionU
 			return Errorf(ECONFLICT, "session %d is %s; only a planned session can be changed", id, sess.Status)
 		}
 		now := s.now()
+		before := sess
 		if err := applySessionUpdate(&sess, u, now); err != nil {
 			return err
 		}
@@ -52,6 +53,12 @@ func (s *Store) UpdateSession(ctx context.Context, a Actor, id int64, u SessionU
 		}
 		if err := s.auditTx(tx, a, sessionAudit(action, sess, u.changed())); err != nil {
 			return err
+		}
+		moved := sess.Status == SessionPlanned && !sess.ScheduledAt.Equal(before.ScheduledAt)
+		if s.outbox != nil && (moved || sess.Status == SessionCancelled) {
+			if err := s.outbox.SessionChanged(ctx, Tx{db: tx}, before, sess); err != nil {
+				return err
+			}
 		}
 		if u.ScheduledAt != nil && sess.Status == SessionPlanned {
 			return s.sessionPlanned(tx, sess)

@@ -53,6 +53,9 @@ type Outbox interface {
 	// NumberCheckStarted queues the welcome message that asks the client to
 	// confirm the number is theirs; it returns the stored message.
 	NumberCheckStarted(ctx context.Context, tx Tx, c Client) (Message, error)
+	// SessionChanged tells the client that a session moved (before → after)
+	// or was cancelled, when they were told about it.
+	SessionChanged(ctx context.Context, tx Tx, before, after Session) error
 }
 
 // Tx is a write transaction of the store. Only the store's own methods read

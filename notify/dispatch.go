@@ -202,5 +202,35 @@ func (d *Dispatcher) SessionPlanned(ctx context.Context, tx models.Tx, sess mode
 	return nil
 }
 
+// SessionChanged tells the client that a session they were told about moved
+// or was cancelled, inside the transaction that changes it (models.Outbox).
+// A session the client never heard of changes silently.
+func (d *Dispatcher) SessionChanged(ctx context.Context, tx models.Tx, before, after models.Session) error {
+	kind := templates.KindSessionMoved
+	data := templates.MessageData{SessionAt: after.ScheduledAt, MovedFrom: &before.ScheduledAt, NextModality: after.Modality,
+		ClientCalls: after.Initiator == "client"}
+	if after.Status == models.SessionCancelled {
+		kind, data.SessionAt, data.MovedFrom = templates.KindSessionCancelled, before.ScheduledAt, nil
+	}
+	told, err := d.Store.ToldOfSessionTx(tx, before)
+	if err != nil || !told {
+		return err
+	}
+	client, err := d.Store.FindClientTx(tx, after.ClientID)
+	if err != nil {
+		return err
+	}
+	worker, err := d.Store.FindUserTx(tx, after.WorkerID)
+	if err != nil {
+		return err
+	}
+	c, err := d.Composer.MessageFor(kind, client, worker, data)
+	if err != nil {
+		return err
+	}
+	m := d.messageFrom(c, kind, client, &after.ID)
+	return d.queueTx(ctx, tx, &m)
+}
+
 // errStale marks a job whose reason to exist is gone.
 var errStale = errors.New("stale")

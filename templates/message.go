@@ -27,12 +27,16 @@ const (
 	// KindAckReceipt answers an acknowledgement.
 	KindNumberCheck = "number_check"
 	KindAckReceipt  = "ack_receipt"
+	// KindSessionMoved and KindSessionCancelled tell the client that a
+	// session they were told about moved or does not take place.
+	KindSessionMoved     = "session_moved"
+	KindSessionCancelled = "session_cancelled"
 )
 
 // messageKinds are the kinds every language defines; other names in a template
 // set are shared pieces, not messages.
 var messageKinds = []string{KindAgreementSummary, KindReminder, KindNoShowNudge, KindAutoReply,
-	KindStopConfirmation, KindStartConfirmation, KindNumberCheck, KindAckReceipt}
+	KindStopConfirmation, KindStartConfirmation, KindNumberCheck, KindAckReceipt, KindSessionMoved, KindSessionCancelled}
 
 // fixedText are the kinds whose WhatsApp template has no variables.
 var fixedText = map[string]bool{KindStopConfirmation: true, KindStartConfirmation: true, KindNumberCheck: true,
@@ -60,7 +64,8 @@ type MessageData struct {
 	NextContact  *time.Time     // next session, nil when none planned
 	NextModality string         // video|phone|whatsapp|face_to_face|walk; for a reminder or nudge, that session's
 	ClientCalls  bool           // true when the client must call (initiator client)
-	SessionAt    time.Time      // for reminders and no-show nudges
+	SessionAt    time.Time      // for reminders, no-show nudges and changed sessions (the new time)
+	MovedFrom    *time.Time     // for a moved session: its old time
 	OfficeHours  string         // when someone reads messages, e.g. "ma-vr 9:00-17:00"; "" when not configured
 	CrisisNumber string         // shown in auto_reply
 	Location     *time.Location // times are rendered in this zone; nil → Europe/Amsterdam

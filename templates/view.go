@@ -21,6 +21,7 @@ type view struct {
 	ClientCalls              bool
 	InPerson                 bool // the session is not a call, so nobody calls anyone
 	SessionAt                time.Time
+	MovedFrom                *time.Time
 	OfficeHours              string
 	CrisisNumber             string
 }
@@ -43,6 +44,7 @@ func newView(d MessageData, loc *time.Location) view {
 		NextModality: strings.ToLower(strings.TrimSpace(d.NextModality)),
 		ClientCalls:  d.ClientCalls,
 		SessionAt:    d.SessionAt.In(loc),
+		MovedFrom:    inZone(d.MovedFrom, loc),
 		OfficeHours:  oneLine(d.OfficeHours),
 		CrisisNumber: oneLine(d.CrisisNumber),
 	}
