@@ -142,3 +142,35 @@ func TestMovedAndCancelledSessionsTold(t *testing.T) {
 		})
 	}
 }
+
+// TestSensitiveAgreementsStayOut: an agreement that names treatment,
+// addiction, victims or justice stays out of the summary unless the worker
+// puts it in on purpose, which is audited.
+func TestSensitiveAgreementsStayOut(t *testing.T) {
+	e := newTestEnv(t, "sqlite")
+	_, tok := e.user("w", "worker", "A")
+	_, sup := e.user("s", "supervisor", "A")
+	cid := newClient(t, e, tok, nil)
+	sid := num(plan(t, e, tok, cid, time.Now().Add(time.Hour), "video", "meldplicht"), "id")
+	path := fmt.Sprintf("/api/v1/sessions/%d/agreements", sid)
+	out := e.do("POST", path, tok, map[string]any{"text": "Urinecontrole bij de poli Verslavingszorg"}).must(t, 201).json(t)
+	if out["include_in_summary"] != false || fmt.Sprint(out["sensitive_words"]) != "[urine verslav]" {
+		t.Fatalf("a sensitive agreement: include %v, words %v", out["include_in_summary"], out["sensitive_words"])
+	}
+	in := e.do("POST", path, tok, map[string]any{"text": "Afspraak bij de GGZ maken", "include_in_summary": true}).must(t, 201).json(t)
+	if in["include_in_summary"] != true {
+		t.Fatal("the worker's choice to include it was not kept")
+	}
+	plain := e.do("POST", path, tok, map[string]any{"text": "Solliciteren bij de bakker"}).must(t, 201).json(t)
+	if plain["include_in_summary"] != true || plain["sensitive_words"] != nil {
+		t.Fatalf("a plain agreement: %v", plain)
+	}
+	body := fmt.Sprint(e.do("GET", fmt.Sprintf("/api/v1/sessions/%d/summary-preview", sid), tok, nil).must(t, 200).json(t)["body"])
+	if strings.Contains(body, "Urine") || !strings.Contains(body, "GGZ") || !strings.Contains(body, "bakker") {
+		t.Fatalf("summary: %s", body)
+	}
+	events := e.do("GET", "/api/v1/audit-events?action=sensitive_override", sup, nil).must(t, 200).json(t)["items"].([]any)
+	if len(events) != 1 || !strings.Contains(fmt.Sprint(events[0]), "ggz") {
+		t.Fatalf("the override is audited %d times: %v", len(events), events)
+	}
+}

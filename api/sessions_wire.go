@@ -39,6 +39,7 @@ type AgreementResponse struct {
 	AcknowledgedAt   *time.Time `json:"acknowledged_at"`
 	ClosedAt         *time.Time `json:"closed_at"`
 	CreatedAt        time.Time  `json:"created_at"`
+	SensitiveWords   []string   `json:"sensitive_words,omitempty" doc:"words that would tell a reader of the client's phone about treatment, victims or justice; such an agreement stays out of the summary unless include_in_summary is set (audited)"`
 }
 
 // SessionResponse is a session on the wire; agenda and agreements are filled
@@ -93,7 +94,7 @@ func toAgendaItemResponse(it models.AgendaItem) AgendaItemResponse {
 func toAgreementResponse(a models.Agreement) AgreementResponse {
 	return AgreementResponse{ID: a.ID, ClientID: a.ClientID, SessionID: a.SessionID, Text: a.Text, Owner: a.Owner,
 		DueDate: a.DueDate, IncludeInSummary: a.IncludeInSummary, Status: a.Status,
-		AcknowledgedAt: a.AcknowledgedAt, ClosedAt: a.ClosedAt, CreatedAt: a.CreatedAt}
+		AcknowledgedAt: a.AcknowledgedAt, ClosedAt: a.ClosedAt, CreatedAt: a.CreatedAt, SensitiveWords: a.Sensitive}
 }
 
 func toAgreementResponses(list []models.Agreement) []AgreementResponse {

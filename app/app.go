@@ -143,7 +143,7 @@ func (a *App) build(ctx context.Context, db *gorm.DB, o Options) error {
 	// dispatcher enqueues on it. The three are tied together here and nowhere
 	// else, before anything runs.
 	a.Store = models.NewStore(db, models.Options{Reads: reads, Clock: a.clock, Outbox: d, AckWindow: cfg.Notify.AckWindow,
-		NumberCheck: cfg.Notify.NumberCheck,
+		NumberCheck: cfg.Notify.NumberCheck, SensitiveWords: cfg.Notify.SensitiveWords,
 		RiskSignals: cfg.Sessions.RiskSignals, Policy: models.PolicyRules{
 			HighRiskMaxRemote: cfg.Policy.HighRiskMaxRemote, MediumRiskMaxRemote: cfg.Policy.MediumRiskMaxRemote,
 			LowRiskMaxRemote: cfg.Policy.LowRiskMaxRemote, StartPhaseFaceToFace: cfg.Policy.StartPhaseFaceToFace,

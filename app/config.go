@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"afspraak/models"
 )
 
 // Config is every setting of afspraak. Only this package reads it: Open
@@ -88,6 +90,9 @@ type NotifyConfig struct {
 	OfficePhone     string            `yaml:"office_phone"`
 	OfficeAddress   string            `yaml:"office_address"`
 	OfficeHoursText map[string]string `yaml:"office_hours_text"`
+	// SensitiveWords keep an agreement that holds one out of the summary
+	// unless the worker puts it in on purpose (audited).
+	SensitiveWords []string `yaml:"sensitive_words"`
 }
 
 // SessionsConfig holds session rules.
@@ -153,6 +158,7 @@ func DefaultConfig() Config {
 			NumberCheck:        true,
 			NumberCheckTimeout: 72 * time.Hour,
 			OfficeHoursText:    map[string]string{},
+			SensitiveWords:     models.DefaultSensitiveWords,
 		},
 		Sessions: SessionsConfig{
 			NoShowGrace: 15 * time.Minute,

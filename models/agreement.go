@@ -35,6 +35,10 @@ type Agreement struct {
 	ClosedAt         *time.Time
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+
+	// Sensitive are the sensitive words in Text (Options.SensitiveWords),
+	// filled by the store on writes and reads; not a column.
+	Sensitive []string `gorm:"-"`
 }
 
 // AgreementFields are the writable fields of an agreement.
@@ -99,6 +103,10 @@ func (s *Store) CreateAgreement(ctx context.Context, a Actor, sessionID int64, f
 	if err := f.apply(&ag, now); err != nil {
 		return Agreement{}, err
 	}
+	ag.Sensitive = s.sensitiveIn(ag.Text)
+	if len(ag.Sensitive) > 0 && f.IncludeInSummary == nil {
+		ag.IncludeInSummary = false // out of the summary unless the worker puts it in
+	}
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		sess, err := s.editableSession(tx, a, sessionID)
 		if err != nil {
@@ -108,7 +116,10 @@ func (s *Store) CreateAgreement(ctx context.Context, a Actor, sessionID int64, f
 		if err := tx.Create(&ag).Error; err != nil {
 			return err
 		}
-		return s.auditAgreement(tx, a, "create", ag)
+		if err := s.auditAgreement(tx, a, "create", ag); err != nil {
+			return err
+		}
+		return s.auditSensitive(tx, a, ag)
 	})
 	return ag, wrap(err, "create agreement")
 }
@@ -133,7 +144,14 @@ func (s *Store) UpdateAgreement(ctx context.Context, a Actor, id int64, f Agreem
 		if err := tx.Save(&ag).Error; err != nil {
 			return err
 		}
-		return s.auditAgreement(tx, a, "update", ag)
+		ag.Sensitive = s.sensitiveIn(ag.Text)
+		if err := s.auditAgreement(tx, a, "update", ag); err != nil {
+			return err
+		}
+		if f.IncludeInSummary == nil && f.Text == nil {
+			return nil // nothing about its place in the summary changed
+		}
+		return s.auditSensitive(tx, a, ag)
 	})
 	return ag, wrap(err, "update agreement")
 }
@@ -145,6 +163,20 @@ func (s *Store) auditAgreement(tx *gorm.DB, a Actor, action string, ag Agreement
 	}
 	return s.auditTx(tx, a, clientAudit(action, "agreement", ag.ID, c, map[string]any{"session_id": ag.SessionID,
 		"status": ag.Status, "owner": ag.Owner, "include_in_summary": ag.IncludeInSummary}))
+}
+
+// auditSensitive records that a worker put an agreement with sensitive words
+// in the client's summary: their judgement, to be seen by supervisors.
+func (s *Store) auditSensitive(tx *gorm.DB, a Actor, ag Agreement) error {
+	if len(ag.Sensitive) == 0 || !ag.IncludeInSummary {
+		return nil
+	}
+	c, err := findClientAnyReach(tx, ag.ClientID)
+	if err != nil {
+		return err
+	}
+	return s.auditTx(tx, a, clientAudit("sensitive_override", "agreement", ag.ID, c, map[string]any{
+		"session_id": ag.SessionID, "words": ag.Sensitive}))
 }
 
 // AgreementFilter narrows an agreement list.
@@ -181,5 +213,8 @@ func (s *Store) FindAgreements(ctx context.Context, a Actor, f AgreementFilter) 
 	}
 	var list []Agreement
 	err := q.Order("agreements.id").Limit(1000).Find(&list).Error
+	for i := range list {
+		list[i].Sensitive = s.sensitiveIn(list[i].Text)
+	}
 	return list, wrap(err, "find agreements")
 }

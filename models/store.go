@@ -17,14 +17,15 @@ import (
 // callers cannot forget them; a transaction never leaves it except as the
 // opaque Tx that its own methods take.
 type Store struct {
-	db          *gorm.DB
-	reads       *gorm.DB // SQLite's read pool (OpenReads); nil: db serves reads
-	clock       func() time.Time
-	policy      PolicyRules
-	riskSignals []string
-	outbox      Outbox
-	ackWindow   time.Duration
-	numberCheck bool
+	db             *gorm.DB
+	reads          *gorm.DB // SQLite's read pool (OpenReads); nil: db serves reads
+	clock          func() time.Time
+	policy         PolicyRules
+	riskSignals    []string
+	outbox         Outbox
+	ackWindow      time.Duration
+	numberCheck    bool
+	sensitiveWords []string
 
 	group groupWriter // message updates, committed together on SQLite
 }
@@ -41,6 +42,9 @@ type Options struct {
 	// NumberCheck: new numbers are confirmed by the client before anything
 	// personal is sent to them (notify.number_check).
 	NumberCheck bool
+	// SensitiveWords keep an agreement out of the summary unless the worker
+	// puts it in on purpose; nil: DefaultSensitiveWords.
+	SensitiveWords []string
 }
 
 // Outbox is what follows from a write, done inside that write's transaction
@@ -78,8 +82,11 @@ func NewStore(db *gorm.DB, o Options) *Store {
 	if o.AckWindow <= 0 {
 		o.AckWindow = DefaultAckWindow
 	}
+	if o.SensitiveWords == nil {
+		o.SensitiveWords = DefaultSensitiveWords
+	}
 	return &Store{db: db, reads: o.Reads, clock: o.Clock, policy: o.Policy, riskSignals: o.RiskSignals, outbox: o.Outbox,
-		ackWindow: o.AckWindow, numberCheck: o.NumberCheck}
+		ackWindow: o.AckWindow, numberCheck: o.NumberCheck, sensitiveWords: o.SensitiveWords}
 }
 
 // RiskSignals is the vocabulary accepted at completion.

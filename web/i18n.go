@@ -203,6 +203,7 @@ var pageTexts = map[string][2]string{
 	"client.plan":         {"Gesprek plannen met deze cliënt", "Plan a session with this client"},
 	"agreement.open":      {"Open", "Open"},
 	"agreement.kept":      {"Nagekomen", "Kept"},
+	"agreement.sensitive": {"Gevoelig, niet zonder reden in de samenvatting:", "Sensitive, not in the summary without reason:"},
 	"agreement.not_kept":  {"Niet nagekomen", "Not kept"},
 	"agreement.cancelled": {"Vervallen", "Cancelled"},
 

@@ -77,6 +77,7 @@ func funcs(lang string, loc func() *time.Location) template.FuncMap {
 			}
 			return *p
 		},
+		"join": strings.Join,
 		"deref": func(s *string) string {
 			if s == nil {
 				return ""
