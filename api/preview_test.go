@@ -81,4 +81,18 @@ func TestSummaryPreviewContentTemplate(t *testing.T) {
 	if !strings.Contains(all, "Eerste afspraak") || !strings.Contains(all, "Tweede afspraak") {
 		t.Fatalf("agreements missing from variables: %v", vars)
 	}
+	if p["sms_fallback"] != nil {
+		t.Fatalf("an SMS fallback for a client without SMS consent: %v", p["sms_fallback"])
+	}
+
+	// With SMS consent the preview also shows what the fallback costs: the
+	// full text by SMS, here UCS-2 because of the "ë".
+	both := newClient(t, e, tok, map[string]any{"consent": map[string]any{"whatsapp": true, "sms": true}})
+	sid = num(plan(t, e, tok, both, time.Now().Add(time.Hour), "video", "begeleiding"), "id")
+	e.do("POST", fmt.Sprintf("/api/v1/sessions/%d/agreements", sid), tok, map[string]any{"text": "Bel de cliënt terug"}).must(t, 201)
+	p = e.do("GET", fmt.Sprintf("/api/v1/sessions/%d/summary-preview", sid), tok, nil).must(t, 200).json(t)
+	fb, _ := p["sms_fallback"].(map[string]any)
+	if fb == nil || fb["encoding"] != "UCS-2" || fb["segments"].(float64) < 2 || !strings.Contains(fmt.Sprint(fb["parts"]), "Bel de cliënt terug") {
+		t.Fatalf("SMS fallback in the preview: %v", fb)
+	}
 }

@@ -19,6 +19,15 @@ type SummaryPreviewResponse struct {
 	Segments         int               `json:"segments" doc:"SMS segments the text costs, all parts together"`
 	Parts            []string          `json:"parts,omitempty" doc:"when the text is longer than one message may be (1,600 characters): the messages it is sent as"`
 	TooLong          string            `json:"too_long,omitempty" doc:"why the summary does not fit Twilio's limits and what to do; completing with send_summary is refused until it fits"`
+	SMSFallback      *SMSPreview       `json:"sms_fallback,omitempty" doc:"what goes by SMS when the WhatsApp message fails (the client consented to SMS)"`
+}
+
+// SMSPreview is a text as it would go by SMS, and what it costs.
+type SMSPreview struct {
+	Parts    []string `json:"parts"`
+	Encoding string   `json:"encoding" enum:"GSM-7,UCS-2"`
+	Segments int      `json:"segments" doc:"SMS segments of all parts together"`
+	TooLong  string   `json:"too_long,omitempty"`
 }
 
 type previewOutput struct {
@@ -35,6 +44,10 @@ func (s *Server) summaryPreview(ctx context.Context, in *idInput) (*previewOutpu
 		TooLong: p.TooLong}}
 	if len(p.More) > 0 {
 		out.Body.Parts = p.Parts()
+	}
+	if p.SMS != nil {
+		out.Body.SMSFallback = &SMSPreview{Parts: p.SMS.Parts(), Encoding: string(p.SMS.Encoding), Segments: p.SMS.Segments,
+			TooLong: p.SMS.TooLong}
 	}
 	return out, nil
 }

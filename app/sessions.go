@@ -108,6 +108,9 @@ func (a *App) completedBefore(ctx context.Context, actor models.Actor, key strin
 type Preview struct {
 	notify.Composed
 	Language string // the client's
+	// SMS is what the SMS fallback would send (and cost) when the WhatsApp
+	// message fails; nil when there is none (no SMS consent, or SMS already).
+	SMS *notify.Composed
 }
 
 // SummaryPreview composes the summary of a session in the actor's reach from
@@ -118,5 +121,16 @@ func (a *App) SummaryPreview(ctx context.Context, actor models.Actor, sessionID 
 		return Preview{}, err
 	}
 	c, err := a.Composer.Summary(notify.SummaryInput(data))
-	return Preview{Composed: c, Language: data.Client.Language}, err
+	if err != nil {
+		return Preview{}, err
+	}
+	p := Preview{Composed: c, Language: data.Client.Language}
+	if c.Channel == notify.ChannelWhatsApp && data.Client.ConsentSMS {
+		sms, err := a.Composer.SummaryOn(notify.SummaryInput(data), notify.ChannelSMS)
+		if err != nil {
+			return Preview{}, err
+		}
+		p.SMS = &sms
+	}
+	return p, nil
 }
