@@ -49,6 +49,14 @@ func messagesOf(t *testing.T, m *msgEnv, sessionID int64, kind string) []models.
 	return out
 }
 
+// sweepNoShows runs one no-show sweep now, as the periodic job would.
+func sweepNoShows(t *testing.T, m *msgEnv) {
+	t.Helper()
+	if err := (&notify.NoShowWorker{D: m.disp}).Work(t.Context(), &river.Job[notify.NoShowSweepArgs]{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // reminderJobs counts the reminder jobs in state.
 func reminderJobs(t *testing.T, m *msgEnv, state rivertype.JobState) int {
 	t.Helper()
@@ -141,13 +149,7 @@ func TestNoShowSweep(t *testing.T) {
 			cid := newClient(t, m.testEnv, m.tok, nil)
 			at := time.Now().Add(10 * time.Minute)
 			byClient, byWorker := planAt(t, m, cid, at, "client"), planAt(t, m, cid, at, "worker")
-			ctx := t.Context()
-			sweep := func() {
-				t.Helper()
-				if err := (&notify.NoShowWorker{D: m.disp}).Work(ctx, &river.Job[notify.NoShowSweepArgs]{}); err != nil {
-					t.Fatal(err)
-				}
-			}
+			sweep := func() { t.Helper(); sweepNoShows(t, m) }
 			status := func(id int64) any {
 				return m.do("GET", fmt.Sprintf("/api/v1/sessions/%d", id), m.tok, nil).must(t, 200).json(t)["status"]
 			}
@@ -325,12 +327,7 @@ func TestReplyHoldsNoShow(t *testing.T) {
 			if alert := items[len(items)-1].(map[string]any)["alert"]; alert != models.AlertBeforeSession {
 				t.Fatalf("a reply 30 minutes before the session: alert %v", alert)
 			}
-			sweep := func() {
-				t.Helper()
-				if err := (&notify.NoShowWorker{D: m.disp}).Work(t.Context(), &river.Job[notify.NoShowSweepArgs]{}); err != nil {
-					t.Fatal(err)
-				}
-			}
+			sweep := func() { t.Helper(); sweepNoShows(t, m) }
 			status := func() any {
 				return m.do("GET", fmt.Sprintf("/api/v1/sessions/%d", sess), m.tok, nil).must(t, 200).json(t)["status"]
 			}

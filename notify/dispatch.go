@@ -216,11 +216,17 @@ func (d *Dispatcher) SessionChanged(ctx context.Context, tx models.Tx, before, a
 	if err != nil || !told {
 		return err
 	}
-	client, err := d.Store.FindClientTx(tx, after.ClientID)
+	return d.queueAboutTx(ctx, tx, kind, after, data)
+}
+
+// queueAboutTx composes and queues a message of kind about a session, to its
+// client, naming its worker as clients know them.
+func (d *Dispatcher) queueAboutTx(ctx context.Context, tx models.Tx, kind string, sess models.Session, data templates.MessageData) error {
+	client, err := d.Store.FindClientTx(tx, sess.ClientID)
 	if err != nil {
 		return err
 	}
-	worker, err := d.Store.FindUserTx(tx, after.WorkerID)
+	worker, err := d.Store.FindUserTx(tx, sess.WorkerID)
 	if err != nil {
 		return err
 	}
@@ -228,7 +234,7 @@ func (d *Dispatcher) SessionChanged(ctx context.Context, tx models.Tx, before, a
 	if err != nil {
 		return err
 	}
-	m := d.messageFrom(c, kind, client, &after.ID)
+	m := d.messageFrom(c, kind, client, &sess.ID)
 	return d.queueTx(ctx, tx, &m)
 }
 

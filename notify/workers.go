@@ -77,21 +77,9 @@ func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 			_, err = CompleteTx(ctx, tx.SQL(), job)
 			return err
 		}
-		client, err := d.Store.FindClientTx(tx, sess.ClientID)
-		if err != nil {
-			return err
-		}
-		worker, err := d.Store.FindUserTx(tx, sess.WorkerID)
-		if err != nil {
-			return err
-		}
-		c, err := d.Composer.MessageFor(templates.KindReminder, client, worker, templates.MessageData{
+		err = d.queueAboutTx(ctx, tx, templates.KindReminder, sess, templates.MessageData{
 			SessionAt: sess.ScheduledAt, ClientCalls: sess.Initiator == "client", NextModality: sess.Modality})
 		if err != nil {
-			return err
-		}
-		m := d.messageFrom(c, models.KindReminder, client, &sess.ID)
-		if err := d.queueTx(ctx, tx, &m); err != nil {
 			return err
 		}
 		// The job completes in the transaction that stores its reminder, so a
@@ -112,21 +100,9 @@ func (w *NoShowWorker) Work(ctx context.Context, _ *river.Job[NoShowSweepArgs]) 
 	d := w.D
 	list, err := d.Store.MarkNoShows(ctx, d.NoShowGrace, func(tx models.Tx, list []models.Session) error {
 		for _, sess := range list {
-			client, err := d.Store.FindClientTx(tx, sess.ClientID)
-			if err != nil {
-				return err
-			}
-			worker, err := d.Store.FindUserTx(tx, sess.WorkerID)
-			if err != nil {
-				return err
-			}
-			c, err := d.Composer.MessageFor(templates.KindNoShowNudge, client, worker, templates.MessageData{
+			err := d.queueAboutTx(ctx, tx, templates.KindNoShowNudge, sess, templates.MessageData{
 				SessionAt: sess.ScheduledAt, ClientCalls: true, NextModality: sess.Modality})
 			if err != nil {
-				return err
-			}
-			m := d.messageFrom(c, models.KindNoShowNudge, client, &sess.ID)
-			if err := d.queueTx(ctx, tx, &m); err != nil {
 				return err
 			}
 		}
