@@ -25,6 +25,8 @@ Usage:
                                          revoke every token of a user
   afspraak demo     [--config PATH]      create a demo team and print sign-in tokens
   afspraak audit verify [--config PATH]  check the audit trail's hash chain; exit 1 naming the first broken event
+  afspraak templates export|check [--config PATH]
+                                         the WhatsApp templates to create at Twilio; whether the configured ones are approved
   afspraak bench [seed] [--workers N --duration D --database sqlite|postgres]
                                          measure throughput, latency and memory against this machine's ceilings
 
@@ -49,12 +51,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	cmds := map[string]func(context.Context, []string, io.Writer) error{
-		"serve":   cmdServe,
-		"migrate": cmdMigrate,
-		"user":    cmdUser,
-		"demo":    cmdDemo,
-		"audit":   cmdAudit,
-		"bench":   cmdBench,
+		"serve":     cmdServe,
+		"migrate":   cmdMigrate,
+		"user":      cmdUser,
+		"demo":      cmdDemo,
+		"audit":     cmdAudit,
+		"bench":     cmdBench,
+		"templates": cmdTemplates,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

@@ -176,9 +176,7 @@ func (a *App) dispatcher() (*notify.Dispatcher, error) {
 		return d, nil
 	}
 	d.Health = notify.NewHealth(a.Registry)
-	ts, err := notify.NewTwilioSender(notify.TwilioConfig{AccountSID: cfg.Twilio.AccountSID, AuthToken: cfg.Twilio.AuthToken,
-		APIBaseURL: cfg.Twilio.APIBaseURL, SMSFrom: cfg.Twilio.SMSFrom, WhatsAppFrom: cfg.Twilio.WhatsAppFrom,
-		Timeout: cfg.Twilio.Timeout})
+	ts, err := newTwilioSender(cfg)
 	if err != nil {
 		return nil, err
 	}

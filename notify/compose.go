@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 
@@ -188,6 +189,10 @@ func (c Composer) compose(kind, lang, ch, skip string, data templates.MessageDat
 		}
 		info := CountSegments(joined)
 		out.Encoding, out.Segments = info.Encoding, info.Segments
+		if ct, ok := templates.FindContentTemplate(kind, lang); ok && utf8.RuneCountInString(ct.Fill(vars)) > templates.MaxTemplateBody {
+			out.TooLong = "te lang voor het WhatsApp-sjabloon (meer dan 1024 tekens); kort de afspraken in " +
+				"(too long for the WhatsApp template: over 1,024 characters; shorten the agreements)"
+		}
 		if k := variablesFit(vars); k != "" {
 			out.TooLong = "de afspraken passen niet in het WhatsApp-sjabloon (variabele " + k + " is langer dan 255 tekens); kort de afspraken in " +
 				"(the agreements do not fit the WhatsApp template: variable " + k + " is over 255 characters; shorten them)"

@@ -15,6 +15,7 @@ import (
 
 	"github.com/twilio/twilio-go/client"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
+	contentapi "github.com/twilio/twilio-go/rest/content/v1"
 )
 
 // DefaultTwilioBaseURL is Twilio's REST API; other base URLs are reached by
@@ -187,6 +188,18 @@ func toResult(msg *openapi.ApiV2010Message) SendResult {
 // itself takes no context) and go to the configured base URL. The returned
 // transport remembers the status of the last reply.
 func (s *TwilioSender) api(ctx context.Context) (*openapi.ApiService, *rewriteTransport) {
+	c, rt := s.client(ctx)
+	return openapi.NewApiServiceWithClient(c), rt
+}
+
+// content is api for Twilio's Content API (approved WhatsApp templates).
+func (s *TwilioSender) content(ctx context.Context) (*contentapi.ApiService, *rewriteTransport) {
+	c, rt := s.client(ctx)
+	return contentapi.NewApiServiceWithClient(c), rt
+}
+
+// client is the twilio-go client under api and content.
+func (s *TwilioSender) client(ctx context.Context) (*client.Client, *rewriteTransport) {
 	rt := &rewriteTransport{ctx: ctx, target: s.target, next: s.transport}
 	c := &client.Client{
 		Credentials: s.creds,
@@ -199,7 +212,7 @@ func (s *TwilioSender) api(ctx context.Context) (*openapi.ApiService, *rewriteTr
 	}
 	// ClientParams' AccountSid is ignored once a Client is given: set it here.
 	c.SetAccountSid(s.cfg.AccountSID)
-	return openapi.NewApiServiceWithClient(c), rt
+	return c, rt
 }
 
 // rewriteTransport sends each request under ctx, to target's scheme, host and

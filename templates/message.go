@@ -94,15 +94,16 @@ func Render(kind, lang string, d MessageData) (string, error) {
 // Variables returns the WhatsApp content-template variables for kind in lang,
 // keyed "1", "2", …, every value on one line (no newline, tab or run of
 // spaces, which WhatsApp rejects) and never empty. The approved template text
-// each kind's variables fit is in the comment at the top of its .tmpl file:
+// each kind's variables fit is in whatsapp/catalogue.json (Catalogue):
 //
-//	agreement_summary: 1 client name, 2 numbered agreements joined by "; ",
-//	                   3 next contact, 4 how to acknowledge
-//	reminder:          1 client name, 2 date and time, 3 kind of session and
-//	                   with whom, 4 who calls
-//	no_show_nudge:     1 client name, 2 date and time, 3 kind of session,
-//	                   4 whom to contact (with office hours)
-//	auto_reply:        1 office hours, 2 crisis number
+//	agreement_summary: 1 aanspreeknaam, 2 agreements by who does them,
+//	                   3 next contact
+//	reminder:          1 aanspreeknaam, 2 date and time, 3 kind of session
+//	                   and with whom, 4 who calls, how and where
+//	no_show_nudge:     1 aanspreeknaam, 2 date and time, 3 kind of session,
+//	                   4 whom to contact and how
+//	session_moved:     1 aanspreeknaam, 2 old time, 3 new time and kind, 4 how
+//	session_cancelled: 1 aanspreeknaam, 2 time, 3 whom to contact and how
 func Variables(kind, lang string, d MessageData) (map[string]string, error) {
 	t, v, err := prepare(kind, lang, d)
 	if err != nil {

@@ -19,6 +19,8 @@ func (s *Server) routesMux() http.Handler {
 	mux.HandleFunc("GET "+messages+".json", s.api(s.listMessages))
 	mux.HandleFunc("GET "+messages+"/{file}", s.api(s.fetchMessage))
 	mux.HandleFunc("GET /2010-04-01/Accounts/{file}", s.fetchAccount)
+	mux.HandleFunc("GET /v1/Content/{sid}", s.fetchContent)
+	mux.HandleFunc("GET /v1/Content/{sid}/ApprovalRequests", s.fetchApproval)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, 20404, "")
 	})

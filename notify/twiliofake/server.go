@@ -30,6 +30,8 @@ type Server struct {
 	byTo   map[string]Fault // create requests to this exact To value
 	delay  time.Duration    // before every API request
 	routes [][2]string      // public base URL → actual base URL for callbacks
+
+	contents map[string]Content // content templates, by SID
 }
 
 // Message is a message the fake accepted, as it stores it.
