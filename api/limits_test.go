@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -172,5 +173,38 @@ func TestSensitiveAgreementsStayOut(t *testing.T) {
 	events := e.do("GET", "/api/v1/audit-events?action=sensitive_override", sup, nil).must(t, 200).json(t)["items"].([]any)
 	if len(events) != 1 || !strings.Contains(fmt.Sprint(events[0]), "ggz") {
 		t.Fatalf("the override is audited %d times: %v", len(events), events)
+	}
+}
+
+// TestWhatsAppSummaryPrivacyFirst: on WhatsApp the summary is a neutral
+// template that names no agreement; the client's tap on "Toon overzicht"
+// brings the full overview as free text, and AKKOORD then acknowledges it.
+func TestWhatsAppSummaryPrivacyFirst(t *testing.T) {
+	for _, driver := range modelstest.Drivers() {
+		t.Run(driver, func(t *testing.T) {
+			m := newMsgEnv(t, driver, msgOpts{})
+			m.setContentSIDs(map[string]map[string]string{
+				"summary_notice":    {"nl": "HX11111111111111111111111111111111"},
+				"agreement_summary": {"nl": "HX22222222222222222222222222222222"}})
+			cid := newClient(t, m.testEnv, m.tok, nil)
+			id := summaryID(t, m.completeWith(t, cid, "", "Loonstroken mailen naar Wouter"))
+			waitFor(t, "the notice", func() bool { return m.message(t, id).TwilioSID != nil })
+			notice := m.fake.MessagesTo("whatsapp:" + clientPhone)[0]
+			if notice.ContentSID != "HX11111111111111111111111111111111" || strings.Contains(notice.ContentVariables, "Loonstroken") || strings.Contains(notice.Body, "Loonstroken") {
+				t.Fatalf("the summary on WhatsApp: %s %s %q", notice.ContentSID, notice.ContentVariables, notice.Body)
+			}
+			m.inboundWith(t, "whatsapp:"+clientPhone, "Toon overzicht", url.Values{"ButtonText": {"Toon overzicht"},
+				"ButtonPayload": {"overview"}, "OriginalRepliedMessageSid": {notice.SID}})
+			waitFor(t, "the overview", func() bool { return len(m.fake.MessagesTo("whatsapp:"+clientPhone)) == 2 })
+			if body := m.fake.MessagesTo("whatsapp:" + clientPhone)[1].Body; !strings.Contains(body, "Loonstroken mailen naar Wouter") ||
+				!strings.HasPrefix(body, "Hallo Jan, dit hebben we vandaag afgesproken.") {
+				t.Fatalf("overview: %q", body)
+			}
+			m.inbound(t, "whatsapp:"+clientPhone, "akkoord")
+			ags := m.do("GET", fmt.Sprintf("/api/v1/clients/%d/agreements", cid), m.tok, nil).must(t, 200).json(t)["items"].([]any)
+			if ags[0].(map[string]any)["acknowledged_at"] == nil {
+				t.Fatal("AKKOORD after the overview did not acknowledge")
+			}
+		})
 	}
 }

@@ -127,7 +127,8 @@ func (a *App) build(ctx context.Context, db *gorm.DB, o Options) error {
 		return err
 	}
 	a.Composer = notify.Composer{ContentSIDs: cfg.Twilio.ContentSIDs, Hours: hours, CrisisNumber: cfg.Notify.CrisisNumber,
-		OfficePhone: cfg.Notify.OfficePhone, OfficeAddress: cfg.Notify.OfficeAddress, OfficeHoursText: cfg.Notify.OfficeHoursText}
+		OfficePhone: cfg.Notify.OfficePhone, OfficeAddress: cfg.Notify.OfficeAddress, OfficeHoursText: cfg.Notify.OfficeHoursText,
+		WhatsAppSummary: cfg.Notify.WhatsAppSummary}
 	a.Registry = prometheus.NewRegistry()
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	d, err := a.dispatcher()

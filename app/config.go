@@ -93,6 +93,9 @@ type NotifyConfig struct {
 	// SensitiveWords keep an agreement that holds one out of the summary
 	// unless the worker puts it in on purpose (audited).
 	SensitiveWords []string `yaml:"sensitive_words"`
+	// WhatsAppSummary: notice (a neutral template; the overview as free text
+	// when the client taps for it) or full (the agreements in the template).
+	WhatsAppSummary string `yaml:"whatsapp_summary"`
 }
 
 // SessionsConfig holds session rules.
@@ -159,6 +162,7 @@ func DefaultConfig() Config {
 			NumberCheckTimeout: 72 * time.Hour,
 			OfficeHoursText:    map[string]string{},
 			SensitiveWords:     models.DefaultSensitiveWords,
+			WhatsAppSummary:    "notice",
 		},
 		Sessions: SessionsConfig{
 			NoShowGrace: 15 * time.Minute,

@@ -78,6 +78,9 @@ func (c Config) validate() error {
 			bad("notify.office_hours_text."+lang, "use only plain characters (a hyphen, not a dash): one other character doubles the cost of every SMS")
 		}
 	}
+	if c.Notify.WhatsAppSummary != "notice" && c.Notify.WhatsAppSummary != "full" {
+		bad("notify.whatsapp_summary", "must be notice or full")
+	}
 	if c.Notify.AutoReplyEvery <= 0 {
 		bad("notify.auto_reply_every", "must be positive (for example 12h)")
 	}

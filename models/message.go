@@ -29,6 +29,9 @@ const (
 	// they were told about moved or does not take place.
 	KindSessionMoved     = "session_moved"
 	KindSessionCancelled = "session_cancelled"
+	// KindSummaryOverview is the full summary as free text, sent when the
+	// client taps "Toon overzicht" under the summary's WhatsApp notice.
+	KindSummaryOverview = "summary_overview"
 )
 
 // AnswersClient reports whether messages of kind answer a message the client
@@ -37,7 +40,7 @@ const (
 // sent after STOP).
 func AnswersClient(kind string) bool {
 	return kind == KindAutoReply || kind == KindStopConfirmation || kind == KindStartConfirmation ||
-		kind == KindAckReceipt
+		kind == KindAckReceipt || kind == KindSummaryOverview
 }
 
 // Message statuses of our own; provider statuses (queued, sent, delivered,

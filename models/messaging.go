@@ -218,6 +218,22 @@ func (s *Store) acknowledge(tx *gorm.DB, clientID int64, m Message, source strin
 			"message_id": m.ID, "source": source}})
 }
 
+// SummaryMessageTx returns the summary a client asks about: message id when
+// it is a summary sent to them, else (id 0) their latest sent summary;
+// found is false when there is none.
+func (s *Store) SummaryMessageTx(tx Tx, clientID, id int64) (Message, bool, error) {
+	q := tx.db.Where("client_id = ? AND kind = ? AND session_id IS NOT NULL AND sent_at IS NOT NULL", clientID, KindAgreementSummary)
+	if id != 0 {
+		q = q.Where("id = ?", id)
+	}
+	var m []Message
+	err := q.Order("sent_at DESC, id DESC").Limit(1).Find(&m).Error
+	if err != nil || len(m) == 0 {
+		return Message{}, false, err
+	}
+	return m[0], true, nil
+}
+
 // FindMessageBySIDTx returns the message Twilio knows by sid, inside tx (a
 // reply names the message it answers by its sid); found is false for none.
 func (s *Store) FindMessageBySIDTx(tx Tx, sid string) (Message, bool, error) {

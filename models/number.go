@@ -46,7 +46,8 @@ func (c Client) messaged() bool {
 // waits until the client confirmed the number.
 func NeedsConfirmedNumber(kind string) bool {
 	switch kind {
-	case KindAgreementSummary, KindReminder, KindNoShowNudge, KindWorkerReply, KindSessionMoved, KindSessionCancelled:
+	case KindAgreementSummary, KindReminder, KindNoShowNudge, KindWorkerReply, KindSessionMoved, KindSessionCancelled,
+		KindSummaryOverview:
 		return true
 	}
 	return false

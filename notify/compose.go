@@ -25,7 +25,17 @@ type Composer struct {
 	OfficePhone     string
 	OfficeAddress   string
 	OfficeHoursText map[string]string
+	// WhatsAppSummary is SummaryNotice (the default: a neutral template,
+	// the overview as free text on the client's tap) or SummaryFull (the
+	// agreements in the template itself).
+	WhatsAppSummary string
 }
+
+// How a summary goes on WhatsApp (notify.whatsapp_summary).
+const (
+	SummaryNotice = "notice"
+	SummaryFull   = "full"
+)
 
 // Composed is a rendered message, ready to send or to preview.
 type Composed struct {
@@ -168,7 +178,27 @@ func (c Composer) summary(in SummaryInput, ch, skip string) (Composed, error) {
 	}
 	// Without new agreements the summary still goes: it confirms the next
 	// contact in writing.
+	if ch == ChannelWhatsApp && c.WhatsAppSummary != SummaryFull && c.ContentSIDs[templates.KindSummaryNotice][templates.Language(in.Client.Language)] != "" {
+		// Privacy first: the template says only that an overview is ready;
+		// the overview itself goes as free text when the client taps for it,
+		// so it must fit as free text.
+		free := c
+		free.ContentSIDs = nil
+		full, err := free.compose(templates.KindAgreementSummary, in.Client.Language, ch, skip, data)
+		if err != nil || full.TooLong != "" || full.SkipReason != "" {
+			return full, err
+		}
+		return c.compose(templates.KindSummaryNotice, in.Client.Language, ch, skip, data)
+	}
 	return c.compose(templates.KindAgreementSummary, in.Client.Language, ch, skip, data)
+}
+
+// SummaryOverview renders the full summary as free text on channel: the
+// answer to a tap on "Toon overzicht".
+func (c Composer) SummaryOverview(in SummaryInput, channel string) (Composed, error) {
+	free := c
+	free.ContentSIDs = nil
+	return free.summary(in, channel, "")
 }
 
 func (c Composer) compose(kind, lang, ch, skip string, data templates.MessageData) (Composed, error) {

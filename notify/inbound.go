@@ -32,6 +32,7 @@ const (
 	PayloadAck       = "ack"
 	PayloadNumberYes = "number_yes"
 	PayloadNumberNo  = "number_no"
+	PayloadOverview  = "overview"
 )
 
 // effect is what an inbound message does, decided before it is stored.
@@ -108,6 +109,8 @@ func (d *Dispatcher) effectOf(tx models.Tx, c models.Client, ev InboundEvent) (e
 		return effect{label: name, check: state, ackMsg: answered}, nil
 	case PayloadAck:
 		return effect{label: name, ackMsg: answered, keyword: KeywordAck}, nil
+	case PayloadOverview:
+		return effect{label: name, ackMsg: answered, keyword: KeywordOverview}, nil
 	}
 	kw := ParseKeyword(ev.Body)
 	if c.NumberCheck == models.NumberPending {
@@ -150,6 +153,8 @@ func (d *Dispatcher) applyTx(ctx context.Context, tx models.Tx, c models.Client,
 			return nil // confirmed once already
 		}
 		return d.answerTx(ctx, tx, c, channel, templates.KindStopConfirmation, models.KindStopConfirmation)
+	case KeywordOverview:
+		return d.overviewTx(ctx, tx, c, channel, eff.ackMsg)
 	case KeywordStart:
 		changed, err := d.Store.SetConsentTx(tx, c.ID, channel, true, "inbound")
 		if err != nil || !changed {
@@ -222,4 +227,28 @@ func (d *Dispatcher) answerTx(ctx context.Context, tx models.Tx, c models.Client
 	reply.Channel, reply.SkipReason = channel, ""
 	m := d.messageFrom(reply, kind, c, nil)
 	return d.queueTx(ctx, tx, &m)
+}
+
+// overviewTx answers a tap on "Toon overzicht": the full summary of the
+// session the notice was about (or the client's latest), as free text on
+// the channel the client used, inside the window their tap opened.
+func (d *Dispatcher) overviewTx(ctx context.Context, tx models.Tx, c models.Client, channel string, notice int64) error {
+	m, ok, err := d.Store.SummaryMessageTx(tx, c.ID, notice)
+	if err != nil || !ok {
+		return err // nothing to show: an ordinary reply
+	}
+	sess, err := d.Store.FindSessionTx(tx, *m.SessionID)
+	if err != nil {
+		return err
+	}
+	data, err := d.Store.SummaryDataTx(tx, sess)
+	if err != nil {
+		return err
+	}
+	overview, err := d.Composer.SummaryOverview(SummaryInput(data), channel)
+	if err != nil || overview.TooLong != "" {
+		return err
+	}
+	_, err = d.queuePartsTx(ctx, tx, overview, models.KindSummaryOverview, c, &sess.ID, nil)
+	return err
 }

@@ -21,6 +21,9 @@ const (
 	KeywordStart
 	// KeywordNo: NEE, the answer to the number check "is this your phone?".
 	KeywordNo
+	// KeywordOverview: the client asks for the summary's overview (the
+	// "Toon overzicht" button, or typed).
+	KeywordOverview
 )
 
 // String returns the keyword's name in lower case, for logs and tests.
@@ -36,6 +39,8 @@ func (k Keyword) String() string {
 		return "start"
 	case KeywordNo:
 		return "no"
+	case KeywordOverview:
+		return "overview"
 	}
 	return "keyword(" + strconv.Itoa(int(k)) + ")"
 }
@@ -47,6 +52,9 @@ var keywords = map[string]Keyword{
 	"OKE\u0301": KeywordAck, "JA": KeywordAck, "YES": KeywordAck,
 
 	"NEE": KeywordNo, "NO": KeywordNo, "NEEN": KeywordNo,
+
+	"TOON OVERZICHT": KeywordOverview, "OVERZICHT": KeywordOverview, "TOON": KeywordOverview,
+	"SHOW OVERVIEW": KeywordOverview, "OVERVIEW": KeywordOverview,
 
 	"STOP": KeywordStop, "AFMELDEN": KeywordStop, "STOPALL": KeywordStop,
 	"UNSUBSCRIBE": KeywordStop, "CANCEL": KeywordStop, "END": KeywordStop, "QUIT": KeywordStop,

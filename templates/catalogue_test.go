@@ -26,7 +26,7 @@ func TestCatalogueFollowsWhatsAppRules(t *testing.T) {
 			t.Errorf("%s: %v", c.FriendlyName(), err)
 		}
 	}
-	for _, k := range []string{KindAgreementSummary, KindReminder, KindNoShowNudge, KindNumberCheck, KindSessionMoved, KindSessionCancelled} {
+	for _, k := range []string{KindSummaryNotice, KindAgreementSummary, KindReminder, KindNoShowNudge, KindNumberCheck, KindSessionMoved, KindSessionCancelled} {
 		if kinds[k] != len(SupportedLanguages()) {
 			t.Errorf("%s: %d languages in the catalogue", k, kinds[k])
 		}

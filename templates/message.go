@@ -31,12 +31,16 @@ const (
 	// session they were told about moved or does not take place.
 	KindSessionMoved     = "session_moved"
 	KindSessionCancelled = "session_cancelled"
+	// KindSummaryNotice says on WhatsApp that an overview is ready, without
+	// showing it; the client's tap brings the summary as free text.
+	KindSummaryNotice = "summary_notice"
 )
 
 // messageKinds are the kinds every language defines; other names in a template
 // set are shared pieces, not messages.
 var messageKinds = []string{KindAgreementSummary, KindReminder, KindNoShowNudge, KindAutoReply,
-	KindStopConfirmation, KindStartConfirmation, KindNumberCheck, KindAckReceipt, KindSessionMoved, KindSessionCancelled}
+	KindStopConfirmation, KindStartConfirmation, KindNumberCheck, KindAckReceipt, KindSessionMoved, KindSessionCancelled,
+	KindSummaryNotice}
 
 // fixedText are the kinds whose WhatsApp template has no variables.
 var fixedText = map[string]bool{KindStopConfirmation: true, KindStartConfirmation: true, KindNumberCheck: true,
@@ -174,6 +178,10 @@ func prepare(kind, lang string, d MessageData) (*template.Template, view, error)
 	}
 	return messageSets[normalizeLang(lang)], newView(d, loc), nil
 }
+
+// Language is the supported language lang stands for ("en-GB" → "en",
+// anything unsupported → "nl").
+func Language(lang string) string { return normalizeLang(lang) }
 
 // normalizeLang maps a language tag to a supported language: "en-GB" → "en",
 // anything unsupported → "nl".

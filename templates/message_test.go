@@ -66,7 +66,7 @@ func TestRenderEveryKind(t *testing.T) {
 }
 
 func TestVariablesEveryKind(t *testing.T) {
-	wantCount := map[string]int{KindSessionMoved: 4, KindSessionCancelled: 3, KindAgreementSummary: 3, KindReminder: 4, KindNoShowNudge: 4, KindAutoReply: 2, KindStopConfirmation: 0, KindStartConfirmation: 0}
+	wantCount := map[string]int{KindSummaryNotice: 1, KindSessionMoved: 4, KindSessionCancelled: 3, KindAgreementSummary: 3, KindReminder: 4, KindNoShowNudge: 4, KindAutoReply: 2, KindStopConfirmation: 0, KindStartConfirmation: 0}
 	d := sample()
 	// Free text from the database may hold anything; WhatsApp does not.
 	d.WorkerName = "Wou\tter  \n"
@@ -269,7 +269,7 @@ const gsm7 = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤
 
 func TestMessagesFitSMS(t *testing.T) {
 	maxSegments := map[string]int{KindAgreementSummary: 3, KindReminder: 2, KindNoShowNudge: 2, KindAutoReply: 2, KindStopConfirmation: 1, KindStartConfirmation: 1,
-		KindNumberCheck: 1, KindAckReceipt: 1, KindSessionMoved: 2, KindSessionCancelled: 1}
+		KindNumberCheck: 1, KindAckReceipt: 1, KindSessionMoved: 2, KindSessionCancelled: 1, KindSummaryNotice: 1}
 	for _, kind := range allKinds {
 		for _, lang := range SupportedLanguages() {
 			body, _ := Render(kind, lang, sample())

@@ -38,12 +38,16 @@ var conversationTexts = map[string][2]string{
 	"keyword.number_yes": {"Nummer bevestigd (JA)", "Confirmed the number (YES)"},
 	"keyword.number_no":  {"Nummer is niet van de cliënt (NEE)", "Not the client's number (NO)"},
 	"keyword.no":         {"NEE", "NO"},
+	"keyword.overview":   {"Vroeg het overzicht (Toon overzicht)", "Asked for the overview (Show overview)"},
 
 	"kind.worker_reply":       {"Antwoord van de medewerker", "Worker's answer"},
 	"kind.stop_confirmation":  {"Bevestiging van STOP", "STOP confirmation"},
 	"kind.start_confirmation": {"Bevestiging van START", "START confirmation"},
 	"kind.number_check":       {"Vraag of dit het nummer van de cliënt is", "Question whether this is the client's number"},
 	"kind.ack_receipt":        {"Bevestiging van ontvangst", "Receipt of the acknowledgement"},
+	"kind.session_moved":      {"Afspraak verplaatst", "Appointment moved"},
+	"kind.session_cancelled":  {"Afspraak gaat niet door", "Appointment cancelled"},
+	"kind.summary_overview":   {"Overzicht op verzoek van de cliënt", "Overview the client asked for"},
 
 	"status.awaiting_check":     {"Wacht tot de cliënt het nummer bevestigt", "Waiting for the client to confirm the number"},
 	"status.later":              {"Wacht op de contacttijden", "Waiting for contact hours"},
