@@ -208,3 +208,17 @@ func TestWhatsAppSummaryPrivacyFirst(t *testing.T) {
 		})
 	}
 }
+
+// TestSummaryWithoutNewAgreements: a session that agreed nothing new still
+// sends its summary, which confirms the next contact in writing.
+func TestSummaryWithoutNewAgreements(t *testing.T) {
+	m := newMsgEnv(t, "sqlite", msgOpts{})
+	cid := newClient(t, m.testEnv, m.tok, nil)
+	plan(t, m.testEnv, m.tok, cid, time.Now().Add(7*24*time.Hour), "phone", "meldplicht") // the next contact
+	id := summaryID(t, m.completeWith(t, cid, ""))
+	waitFor(t, "the summary", func() bool { return m.message(t, id).TwilioSID != nil })
+	body := m.fake.MessagesTo("whatsapp:" + clientPhone)[0].Body
+	if !strings.Contains(body, "geen nieuwe afspraken") || !strings.Contains(body, "Volgend gesprek: ") || strings.Contains(body, "nog niet gepland") {
+		t.Fatalf("summary without agreements: %q", body)
+	}
+}

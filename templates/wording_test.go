@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // revealing are words that tell whoever sees the phone that its owner is
@@ -55,6 +56,19 @@ func TestNothingRevealing(t *testing.T) {
 		for k, v := range vars {
 			if w := revealing.FindString(v); w != "" {
 				t.Errorf("%s variable %s says %q", name, k, w)
+			}
+			// WhatsApp (template variables): one line, at most 255.
+			if utf8.RuneCountInString(v) > 255 || strings.ContainsAny(v, "\n\t") {
+				t.Errorf("%s variable %s is over WhatsApp's limits: %q", name, k, v)
+			}
+		}
+		// SMS and WhatsApp free text: at most 1,600 (sample data, two agreements).
+		if n := utf8.RuneCountInString(body); n > 1600 {
+			t.Errorf("%s: %d characters, over Twilio's 1,600", name, n)
+		}
+		if ct, ok := FindContentTemplate(strings.SplitN(name, "/", 2)[0], strings.Split(name, "/")[1]); ok && vars != nil {
+			if n := utf8.RuneCountInString(ct.Fill(vars)); n > MaxTemplateBody {
+				t.Errorf("%s: the WhatsApp template filled in is %d characters, over %d", name, n, MaxTemplateBody)
 			}
 		}
 		for _, r := range body {
