@@ -156,6 +156,10 @@ func (t ContentTemplate) Check() []string {
 	if regexp.MustCompile(`\}\}\s*\{\{`).MatchString(body) {
 		bad = append(bad, "two variables side by side")
 	}
+	// WhatsApp refuses templates that are mostly variables.
+	if words := len(strings.Fields(placeholder.ReplaceAllString(body, " "))); words < 3*len(found) {
+		bad = append(bad, fmt.Sprintf("%d words of fixed text for %d variables: WhatsApp wants more text around them", words, len(found)))
+	}
 	if n := utf8.RuneCountInString(t.Fill(t.Samples)); n > MaxTemplateBody {
 		bad = append(bad, fmt.Sprintf("%d characters with the samples: over WhatsApp's %d", n, MaxTemplateBody))
 	}

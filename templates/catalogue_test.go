@@ -42,6 +42,7 @@ func TestCatalogueCheckFindsProblems(t *testing.T) {
 		{Body: "Hallo {{2}} dag", Samples: map[string]string{"1": "x"}},
 		{Body: "Hallo {{1}} dag", Samples: map[string]string{"1": string(make([]byte, 1030))}},
 		{Body: "Hallo dag", Buttons: []Button{{Title: "Een veel te lange knoptekst"}}},
+		{Body: "Hallo {{1}}: {{2}}; {{3}} dag", Samples: map[string]string{"1": "x", "2": "y", "3": "z"}},
 	} {
 		if len(c.Check()) == 0 {
 			t.Errorf("%q passes the check", c.Body)
