@@ -12,6 +12,18 @@ import (
 	"afspraak/notify/twiliofake"
 )
 
+// exported is one entry of 'templates export'.
+type exported struct {
+	Kind    string `json:"kind"`
+	Content struct {
+		FriendlyName string                    `json:"friendly_name"`
+		Language     string                    `json:"language"`
+		Variables    map[string]string         `json:"variables"`
+		Types        map[string]map[string]any `json:"types"`
+	} `json:"content"`
+	Approval map[string]string `json:"whatsapp_approval"`
+}
+
 // TestTemplatesExport: the export is a JSON list with, per kind and
 // language, a Content API create body (friendly name, language, one content
 // type with a body, a sample for every variable in it) and a UTILITY
@@ -21,16 +33,7 @@ func TestTemplatesExport(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	var list []struct {
-		Kind    string `json:"kind"`
-		Content struct {
-			FriendlyName string                    `json:"friendly_name"`
-			Language     string                    `json:"language"`
-			Variables    map[string]string         `json:"variables"`
-			Types        map[string]map[string]any `json:"types"`
-		} `json:"content"`
-		Approval map[string]string `json:"whatsapp_approval"`
-	}
+	var list []exported
 	if err := json.Unmarshal([]byte(out), &list); err != nil || len(list) < 12 {
 		t.Fatalf("export: %d templates, %v", len(list), err)
 	}
@@ -75,15 +78,7 @@ func TestTemplatesCheck(t *testing.T) {
 		return path
 	}
 	code, out, _ := runCLI(t, t.Context(), "templates", "export")
-	var list []struct {
-		Kind    string `json:"kind"`
-		Content struct {
-			FriendlyName string            `json:"friendly_name"`
-			Language     string            `json:"language"`
-			Variables    map[string]string `json:"variables"`
-			Types        map[string]any    `json:"types"`
-		} `json:"content"`
-	}
+	var list []exported
 	if err := json.Unmarshal([]byte(out), &list); err != nil || code != 0 {
 		t.Fatal(err)
 	}
@@ -95,7 +90,7 @@ func TestTemplatesCheck(t *testing.T) {
 		}
 		sids[e.Kind][e.Content.Language] = s
 		fake.AddContent(twiliofake.Content{SID: s, FriendlyName: e.Content.FriendlyName, Language: e.Content.Language,
-			Variables: e.Content.Variables, Types: e.Content.Types, WhatsApp: "approved"})
+			Variables: e.Content.Variables, Types: anyTypes(e.Content.Types), WhatsApp: "approved"})
 	}
 	if code, out, errOut := runCLI(t, t.Context(), "templates", "check", "--config", write(sids)); code != 0 || !strings.Contains(out, "all ") {
 		t.Fatalf("all approved: exit %d\n%s%s", code, out, errOut)
@@ -114,4 +109,12 @@ func TestTemplatesCheck(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "3 of") {
 		t.Fatalf("exit %d, %s", code, errOut)
 	}
+}
+
+func anyTypes(m map[string]map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }

@@ -39,8 +39,11 @@ func TestOneNumberOneClient(t *testing.T) {
 			}
 			other := e.do("POST", "/api/v1/clients", tokB, map[string]any{"name": "Bert", "phone": "0687654321"}).must(t, 201).id(t)
 			e.do("PATCH", fmt.Sprintf("/api/v1/clients/%d", other), tokB, map[string]any{"phone": "0612345678"}).must(t, 409)
-			shared := e.do("POST", "/api/v1/clients", tokB, map[string]any{"name": "Bea", "phone": "0612345678",
-				"phone_shared": true}).must(t, 201).json(t)
+			// Sharing shares the replies: not with a client out of one's reach.
+			e.do("POST", "/api/v1/clients", tokB, map[string]any{"name": "Bea", "phone": "0612345678", "phone_shared": true}).must(t, 409)
+			wb := e.do("GET", "/api/v1/me", tokB, nil).must(t, 200).json(t)["id"]
+			shared := e.do("POST", "/api/v1/clients", admin, map[string]any{"name": "Bea", "phone": "0612345678",
+				"phone_shared": true, "worker_id": wb}).must(t, 201).json(t)
 			if shared["phone_shared"] != true {
 				t.Fatalf("shared client: %v", shared)
 			}
@@ -58,7 +61,8 @@ func TestRepliesReachTheRightClient(t *testing.T) {
 	for _, driver := range modelstest.Drivers() {
 		t.Run(driver, func(t *testing.T) {
 			m := newMsgEnv(t, driver, msgOpts{})
-			_, tokB := m.user("wb", "worker", "B")
+			wb, tokB := m.user("wb", "worker", "B")
+			_, admin := m.user("adm", "admin", "A")
 			both := map[string]any{"whatsapp": true, "sms": true}
 			mine := newClient(t, m.testEnv, m.tok, map[string]any{"consent": both})
 			theirs := m.do("POST", "/api/v1/clients", tokB, map[string]any{"name": "Kees", "phone": "0611112222",
@@ -77,21 +81,31 @@ func TestRepliesReachTheRightClient(t *testing.T) {
 			// sent to the second.
 			house := "+31633334444"
 			h1 := newClient(t, m.testEnv, m.tok, map[string]any{"phone": house, "phone_shared": true, "consent": both})
-			h2 := m.do("POST", "/api/v1/clients", tokB, map[string]any{"name": "Huisgenoot", "phone": house,
-				"phone_shared": true, "consent": both}).must(t, 201).id(t)
+			h2 := m.do("POST", "/api/v1/clients", admin, map[string]any{"name": "Huisgenoot", "phone": house,
+				"phone_shared": true, "consent": both, "worker_id": wb.ID}).must(t, 201).id(t)
 			sid := num(plan(t, m.testEnv, tokB, h2, time.Now().Add(time.Hour), "video", "meldplicht"), "id")
 			m.do("POST", fmt.Sprintf("/api/v1/sessions/%d/agreements", sid), tokB, map[string]any{"text": "Bellen"}).must(t, 201)
 			done := m.do("POST", fmt.Sprintf("/api/v1/sessions/%d/complete", sid), tokB, map[string]any{"send_summary": true}).must(t, 200).json(t)
 			waitFor(t, "the summary", func() bool { return m.message(t, summaryID(t, done)).SentAt != nil })
+			// A button acts on the client whose message it answers, though
+			// the summary to h2 was the last message to the number.
+			later := time.Now().Add(time.Minute)
+			m.CreateMessage(&models.Message{ClientID: h1, Kind: models.KindReminder, Channel: "whatsapp", Recipient: house,
+				Status: "delivered", SentAt: &later}) // now h1 is the client last messaged
+			m.inboundWith(t, "whatsapp:"+house, "Akkoord", url.Values{"ButtonPayload": {"ack"},
+				"OriginalRepliedMessageSid": {*m.message(t, summaryID(t, done)).TwilioSID}})
+			if ags := m.do("GET", fmt.Sprintf("/api/v1/clients/%d/agreements", h2), tokB, nil).must(t, 200).json(t)["items"].([]any); ags[0].(map[string]any)["acknowledged_at"] == nil {
+				t.Fatal("the button did not acknowledge the summary it answers")
+			}
+			// STOP from the household phone stops every client of it.
 			m.inbound(t, "whatsapp:"+house, "STOP")
 			consent := func(tok string, id int64) map[string]any {
 				return m.do("GET", fmt.Sprintf("/api/v1/clients/%d", id), tok, nil).must(t, 200).json(t)["consent"].(map[string]any)
 			}
-			if c := consent(tokB, h2); c["whatsapp"] != false || c["sms"] != false {
-				t.Fatalf("STOP did not reach the client last messaged: %v", c)
-			}
-			if c := consent(m.tok, h1); c["whatsapp"] != true || c["sms"] != true {
-				t.Fatalf("STOP reached the other client of the shared number: %v", c)
+			for _, c := range []map[string]any{consent(tokB, h2), consent(m.tok, h1)} {
+				if c["whatsapp"] != false || c["sms"] != false {
+					t.Fatalf("STOP on a shared number did not stop every client of it: %v", c)
+				}
 			}
 			for _, c := range []struct {
 				tok string

@@ -61,8 +61,9 @@ func (s *Store) NumberProven(c Client) bool {
 }
 
 // claimPhone makes sure c may have its number: no other client has it, or c
-// and every other client with it are marked shared. Marking a number shared
-// marks every record with it, so the warning shows wherever it appears.
+// is marked shared and every other client with it is in the actor's reach.
+// Marking a number shared marks every record with it, so the warning shows
+// wherever it appears.
 func (s *Store) claimPhone(tx *gorm.DB, a Actor, c *Client) error {
 	var others []Client
 	if err := tx.Where("phone = ? AND id <> ?", c.Phone, c.ID).Order("id").Find(&others).Error; err != nil {
@@ -73,6 +74,13 @@ func (s *Store) claimPhone(tx *gorm.DB, a Actor, c *Client) error {
 	}
 	if !c.PhoneShared {
 		return &phoneConflict{existing: others[0].ID}
+	}
+	for _, o := range others {
+		// Sharing a number shares the replies: only for clients the actor
+		// may see already. Anyone else's is a conflict for a supervisor.
+		if !a.reaches(o.WorkerID, o.TeamID) {
+			return &phoneConflict{existing: o.ID}
+		}
 	}
 	for _, o := range others {
 		if o.PhoneShared {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,6 +66,9 @@ func (d *Dispatcher) HandleInbound(ctx context.Context, ev InboundEvent) error {
 			_, err := d.Store.AddInboundTx(tx, in)
 			return err
 		}
+		if c, shared, err = d.repliedTo(tx, c, shared, ev.RepliedToSID); err != nil {
+			return err
+		}
 		eff, err := d.effectOf(tx, c, ev)
 		if err != nil {
 			return err
@@ -83,8 +87,32 @@ func (d *Dispatcher) HandleInbound(ctx context.Context, ev InboundEvent) error {
 		d.Logger.InfoContext(ctx, "client message received", slog.Int64("client_id", c.ID),
 			slog.String("channel", ev.Channel), slog.String("keyword", eff.label), slog.Bool("after_hours", afterHours),
 			slog.Int("media", in.MediaCount), slog.Int("shared_with", len(shared)))
-		return d.applyTx(ctx, tx, c, ev.Channel, eff, afterHours)
+		return d.applyTx(ctx, tx, c, shared, ev.Channel, eff, afterHours)
 	})
+}
+
+// repliedTo routes a reply on a shared number to the client whose message it
+// answers (a quick-reply button names it), when that is another of the
+// number's clients than the one last messaged.
+func (d *Dispatcher) repliedTo(tx models.Tx, c models.Client, shared []int64, sid string) (models.Client, []int64, error) {
+	if sid == "" || len(shared) == 0 {
+		return c, shared, nil
+	}
+	m, ok, err := d.Store.FindMessageBySIDTx(tx, sid)
+	if err != nil || !ok || !slices.Contains(shared, m.ClientID) {
+		return c, shared, err
+	}
+	other, err := d.Store.FindClientTx(tx, m.ClientID)
+	if err != nil {
+		return c, shared, err
+	}
+	rest := []int64{c.ID}
+	for _, id := range shared {
+		if id != other.ID {
+			rest = append(rest, id)
+		}
+	}
+	return other, rest, nil
 }
 
 // effectOf decides what a message does: a recognised button first, then the
@@ -127,7 +155,7 @@ func (d *Dispatcher) effectOf(tx models.Tx, c models.Client, ev InboundEvent) (e
 	return effect{label: kw.String(), keyword: kw}, nil
 }
 
-func (d *Dispatcher) applyTx(ctx context.Context, tx models.Tx, c models.Client, channel string, eff effect, afterHours bool) error {
+func (d *Dispatcher) applyTx(ctx context.Context, tx models.Tx, c models.Client, shared []int64, channel string, eff effect, afterHours bool) error {
 	if eff.check != "" {
 		return d.answerCheckTx(ctx, tx, c, eff.check, eff.ackMsg)
 	}
@@ -137,17 +165,24 @@ func (d *Dispatcher) applyTx(ctx context.Context, tx models.Tx, c models.Client,
 		if err != nil || n == 0 {
 			return err
 		}
+		if stopped, err := d.Store.StoppedTx(tx, c.ID); err != nil || stopped {
+			return err // acknowledged, but after STOP nothing is sent
+		}
 		return d.answerTx(ctx, tx, c, channel, templates.KindAckReceipt, models.KindAckReceipt)
 	case KeywordStop:
 		// STOP stops every channel: withdrawn on one, the next message
-		// would otherwise simply come by the other.
+		// would otherwise simply come by the other. On a shared number it
+		// stops every client of the number: the person holding the phone
+		// asked for no more messages.
 		changed := false
-		for _, ch := range []string{ChannelWhatsApp, ChannelSMS} {
-			ok, err := d.Store.SetConsentTx(tx, c.ID, ch, false, models.ConsentStop)
-			if err != nil {
-				return err
+		for _, id := range append([]int64{c.ID}, shared...) {
+			for _, ch := range []string{ChannelWhatsApp, ChannelSMS} {
+				ok, err := d.Store.SetConsentTx(tx, id, ch, false, models.ConsentStop)
+				if err != nil {
+					return err
+				}
+				changed = changed || ok
 			}
-			changed = changed || ok
 		}
 		if !changed {
 			return nil // confirmed once already
@@ -233,6 +268,9 @@ func (d *Dispatcher) answerTx(ctx context.Context, tx models.Tx, c models.Client
 // session the notice was about (or the client's latest), as free text on
 // the channel the client used, inside the window their tap opened.
 func (d *Dispatcher) overviewTx(ctx context.Context, tx models.Tx, c models.Client, channel string, notice int64) error {
+	if stopped, err := d.Store.StoppedTx(tx, c.ID); err != nil || stopped {
+		return err // after STOP nothing is sent but the STOP confirmation
+	}
 	m, ok, err := d.Store.SummaryMessageTx(tx, c.ID, notice)
 	if err != nil || !ok {
 		return err // nothing to show: an ordinary reply

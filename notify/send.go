@@ -45,22 +45,45 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendMessageArgs]) 
 	if models.NeedsConfirmedNumber(m.Kind) && !d.Store.NumberProven(client) {
 		// The number changed, or its check was started again, since this
 		// was queued: it waits, and the check's answer releases it.
-		_, err := d.Store.UpdateMessage(ctx, m.ID, func(_ models.Tx, m *models.Message, _ time.Time) error {
+		_, err := d.Store.UpdateMessage(ctx, m.ID, func(tx models.Tx, m *models.Message, _ time.Time) error {
+			fresh, err := d.Store.FindClientTx(tx, m.ClientID)
+			switch {
+			case err != nil:
+				return err
+			case m.Final():
+				return errFinal
+			case d.Store.NumberProven(fresh):
+				return errChanged // confirmed meanwhile: send it after all
+			}
 			m.Status = models.MessageAwaitingCheck
 			return nil
 		})
-		return err
+		return sendOutcome(err)
 	}
 	if err := d.Limiter.Wait(ctx); err != nil {
 		return err
 	}
 	prior := m.Attempts
-	m, err = d.Store.UpdateMessage(ctx, m.ID, func(_ models.Tx, m *models.Message, now time.Time) error {
-		if m.Attempts == 0 && client.Phone != "" {
+	m, err = d.Store.UpdateMessage(ctx, m.ID, func(tx models.Tx, m *models.Message, now time.Time) error {
+		// Checked again inside the transaction that hands the message over:
+		// while it waited (for the limiter) the number may have changed,
+		// the consent been withdrawn or the message been cancelled.
+		fresh, err := d.Store.FindClientTx(tx, m.ClientID)
+		if err != nil {
+			return err
+		}
+		if m.Final() || m.Status == models.MessageAwaitingCheck {
+			return errFinal
+		}
+		if !models.AnswersClient(m.Kind) && (!consented(fresh, m.Channel) ||
+			(models.NeedsConfirmedNumber(m.Kind) && !d.Store.NumberProven(fresh))) {
+			return errChanged
+		}
+		if m.Attempts == 0 && fresh.Phone != "" {
 			// The recipient is the client's number now, not when the message
 			// was queued. A retry keeps the first attempt's, so that the
 			// provider lookup before a resend searches the right number.
-			m.Recipient = client.Phone
+			m.Recipient = fresh.Phone
 		}
 		m.Attempts++
 		if m.FirstAttemptAt == nil {
@@ -70,7 +93,7 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendMessageArgs]) 
 		return nil
 	})
 	if err != nil {
-		return err
+		return sendOutcome(err)
 	}
 	out := d.outbound(m)
 	if prior > 0 && d.Finder != nil {
@@ -88,6 +111,28 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendMessageArgs]) 
 		return d.failed(ctx, m, err)
 	}
 	return d.accepted(ctx, m, res)
+}
+
+// errFinal: the message was ended (cancelled, skipped) while it waited;
+// errChanged: its client changed, so the job runs again and decides afresh.
+var (
+	errFinal   = errors.New("notify: the message ended while it waited to be sent")
+	errChanged = errors.New("notify: the client changed while the message waited to be sent; it is checked again")
+)
+
+// sendOutcome is what a send job returns for err from its hand-over
+// transaction: nothing more to do for a message that ended, a retry for one
+// whose client changed.
+func sendOutcome(err error) error {
+	if errors.Is(err, errFinal) {
+		return nil
+	}
+	return err
+}
+
+// consented reports whether the client consents to messages on channel.
+func consented(c models.Client, channel string) bool {
+	return (channel == ChannelWhatsApp && c.ConsentWhatsApp) || (channel == ChannelSMS && c.ConsentSMS)
 }
 
 // OutboundOf is what the sender gets for message m.
@@ -115,8 +160,7 @@ func (d *Dispatcher) checkConsent(ctx context.Context, m models.Message) (bool, 
 	if err != nil {
 		return false, c, err
 	}
-	ok := (m.Channel == ChannelWhatsApp && c.ConsentWhatsApp) || (m.Channel == ChannelSMS && c.ConsentSMS)
-	if ok || models.AnswersClient(m.Kind) {
+	if consented(c, m.Channel) || models.AnswersClient(m.Kind) {
 		return false, c, nil
 	}
 	_, err = d.Store.UpdateMessage(ctx, m.ID, func(_ models.Tx, m *models.Message, _ time.Time) error {

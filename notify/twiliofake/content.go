@@ -29,22 +29,26 @@ func (s *Server) AddContent(c Content) {
 	s.contents[c.SID] = c
 }
 
-func (s *Server) content(r *http.Request) (Content, bool) {
+// content finds the template a Content API request names, answering 401 or
+// 404 itself when it cannot.
+func (s *Server) content(w http.ResponseWriter, r *http.Request) (Content, bool) {
+	if !s.authorized(r) {
+		writeError(w, http.StatusUnauthorized, 20003, "")
+		return Content{}, false
+	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	c, ok := s.contents[r.PathValue("sid")]
+	s.mu.Unlock()
+	if !ok {
+		writeError(w, http.StatusNotFound, 20404, "")
+	}
 	return c, ok
 }
 
 // fetchContent answers GET /v1/Content/{sid}.
 func (s *Server) fetchContent(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(r) {
-		writeError(w, http.StatusUnauthorized, 20003, "")
-		return
-	}
-	c, ok := s.content(r)
+	c, ok := s.content(w, r)
 	if !ok {
-		writeError(w, http.StatusNotFound, 20404, "")
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"sid": c.SID, "account_sid": s.accountSID, "friendly_name": c.FriendlyName,
@@ -54,13 +58,8 @@ func (s *Server) fetchContent(w http.ResponseWriter, r *http.Request) {
 
 // fetchApproval answers GET /v1/Content/{sid}/ApprovalRequests.
 func (s *Server) fetchApproval(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(r) {
-		writeError(w, http.StatusUnauthorized, 20003, "")
-		return
-	}
-	c, ok := s.content(r)
+	c, ok := s.content(w, r)
 	if !ok {
-		writeError(w, http.StatusNotFound, 20404, "")
 		return
 	}
 	wa := map[string]any{}
