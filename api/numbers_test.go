@@ -293,3 +293,39 @@ func TestAnswerOutOfReachOutsideHours(t *testing.T) {
 	m.do("POST", fmt.Sprintf("/api/v1/clients/%d/messages", cid), other, map[string]any{"body": "Hallo"}).must(t, 404)
 	m.do("POST", "/api/v1/clients/999999/messages", m.tok, map[string]any{"body": "Hallo"}).must(t, 404)
 }
+
+// TestNumberChangeWhileWaitingToSend: a message waiting for the rate limiter
+// when the client's number changes is not sent to the old number: the hand-
+// over to Twilio checks the message and the client again.
+func TestNumberChangeWhileWaitingToSend(t *testing.T) {
+	m := newMsgEnv(t, "sqlite", msgOpts{config: func(c *app.Config) { c.Twilio.RatePerSecond = 0.5 }}) // one send per 2 s
+	cid := newClient(t, m.testEnv, m.tok, map[string]any{"preferred_channel": "sms", "consent": map[string]any{"sms": true}})
+	var ids []int64
+	for _, text := range []string{"Tot dinsdag.", "Tot woensdag."} {
+		body := text
+		msg := models.Message{ClientID: cid, Kind: models.KindReminder, Channel: "sms", Recipient: clientPhone, Body: &body,
+			Status: models.MessageQueued}
+		m.CreateMessage(&msg)
+		ids = append(ids, msg.ID)
+	}
+	for _, id := range ids {
+		if err := m.App.Dispatcher.Requeue(t.Context(), id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the first send", func() bool { return len(m.fake.Messages()) == 1 })
+	m.do("PATCH", fmt.Sprintf("/api/v1/clients/%d", cid), m.tok, map[string]any{"phone": "06 87654321"}).must(t, 200)
+	time.Sleep(3 * time.Second) // the other one's turn at the limiter has come and gone
+	if n := len(m.fake.Messages()); n != 1 {
+		t.Fatalf("%d messages at Twilio: the one waiting went out after the number changed", n)
+	}
+	skipped := 0
+	for _, id := range ids {
+		if msg := m.message(t, id); msg.Status == models.MessageSkipped && msg.SkipReason == models.SkipNumberChanged {
+			skipped++
+		}
+	}
+	if skipped != 1 {
+		t.Fatalf("%d messages cancelled by the new number, want the one that waited", skipped)
+	}
+}
