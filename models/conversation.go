@@ -28,7 +28,10 @@ type ConversationItem struct {
 	Status  string  // ours
 	SkipReason,
 	Alert string // the client's
-	SeenAt     *time.Time
+	SeenAt *time.Time
+	// Unseen: the client's alert that nobody marked seen
+	// (InboundMessage.UnseenFor).
+	Unseen     bool
 	MediaCount int
 	MediaTypes []string
 	AuthorID   *int64
@@ -41,6 +44,8 @@ type Conversation struct {
 	// WhatsAppOpenUntil is when the 24-hour window that the client's last
 	// WhatsApp message opened closes; nil when they never wrote by WhatsApp.
 	WhatsAppOpenUntil *time.Time
+	// UnseenAlerts counts the Unseen replies among the last limit.
+	UnseenAlerts int
 }
 
 // FindConversation returns the last limit messages between us and a client
@@ -68,7 +73,11 @@ func (s *Store) FindConversation(ctx context.Context, a Actor, clientID int64, l
 	}
 	for _, r := range in {
 		item := ConversationItem{At: r.ReceivedAt, Inbound: true, ID: r.ID, Kind: r.Keyword, Channel: r.Channel, Body: r.Body,
-			Alert: r.Alert, SeenAt: r.SeenAt, MediaCount: r.MediaCount}
+			Alert: r.Alert, SeenAt: r.SeenAt, MediaCount: r.MediaCount,
+			Unseen: r.UnseenFor(clientID)}
+		if item.Unseen {
+			conv.UnseenAlerts++
+		}
 		if r.MediaTypes != "" {
 			item.MediaTypes = strings.Split(r.MediaTypes, ",")
 		}

@@ -31,6 +31,13 @@ type InboundMessage struct {
 	SharedWith []int64 `gorm:"-"`
 }
 
+// UnseenFor reports whether the reply is an alert for client id that
+// nobody marked seen. A reply from a shared number counts for the client it
+// was routed to only: that is the one whose "Gezien" marks it seen.
+func (r InboundMessage) UnseenFor(id int64) bool {
+	return r.Alert != "" && r.SeenAt == nil && r.ClientID != nil && *r.ClientID == id
+}
+
 // Alerts a reply can raise: the worker sees them at once and they hold the
 // automatic no-show (see MarkNoShows).
 const (

@@ -179,32 +179,28 @@ const DefaultAckWindow = 7 * 24 * time.Hour
 // and no reminder was sent after it: "JA" to a reminder, or a week later, is
 // an ordinary reply.
 func (s *Store) AcknowledgeLatestSummaryTx(tx Tx, clientID int64) (int64, error) {
-	var m []Message
-	err := tx.db.Where("client_id = ? AND kind = ? AND session_id IS NOT NULL AND sent_at IS NOT NULL", clientID, KindAgreementSummary).
-		Order("sent_at DESC, id DESC").Limit(1).Find(&m).Error
-	if err != nil || len(m) == 0 || s.now().Sub(*m[0].SentAt) > s.ackWindow {
+	m, ok, err := s.SummaryMessageTx(tx, clientID, 0)
+	if err != nil || !ok || s.now().Sub(*m.SentAt) > s.ackWindow {
 		return 0, err
 	}
 	var later int64
-	err = tx.db.Model(&Message{}).Where("client_id = ? AND kind = ? AND sent_at > ?", clientID, KindReminder, *m[0].SentAt).
+	err = tx.db.Model(&Message{}).Where("client_id = ? AND kind = ? AND sent_at > ?", clientID, KindReminder, *m.SentAt).
 		Count(&later).Error
 	if err != nil || later > 0 {
 		return 0, err
 	}
-	return s.acknowledge(tx.db, clientID, m[0], "keyword")
+	return s.acknowledge(tx.db, clientID, m, "keyword")
 }
 
 // AcknowledgeSummaryTx marks the agreements of one summary as acknowledged:
 // the message a quick-reply button answers. A message that is not a summary
 // sent to this client acknowledges nothing.
 func (s *Store) AcknowledgeSummaryTx(tx Tx, clientID, messageID int64) (int64, error) {
-	var m []Message
-	err := tx.db.Where("id = ? AND client_id = ? AND kind = ? AND session_id IS NOT NULL AND sent_at IS NOT NULL",
-		messageID, clientID, KindAgreementSummary).Limit(1).Find(&m).Error
-	if err != nil || len(m) == 0 {
+	m, ok, err := s.SummaryMessageTx(tx, clientID, messageID)
+	if err != nil || !ok || messageID == 0 {
 		return 0, err
 	}
-	return s.acknowledge(tx.db, clientID, m[0], "button")
+	return s.acknowledge(tx.db, clientID, m, "button")
 }
 
 func (s *Store) acknowledge(tx *gorm.DB, clientID int64, m Message, source string) (int64, error) {

@@ -2,8 +2,11 @@ package models_test
 
 import (
 	"context"
+	"database/sql"
 	"sync"
 	"testing"
+
+	"gorm.io/gorm"
 
 	"afspraak/models"
 	"afspraak/models/modelstest"
@@ -78,16 +81,8 @@ func TestMigrateConcurrently(t *testing.T) {
 func TestMigrateFromPreviousSchema(t *testing.T) {
 	for _, driver := range modelstest.Drivers() {
 		t.Run(driver, func(t *testing.T) {
-			db, err := models.Open(modelstest.Config(t, driver))
-			if err != nil {
-				t.Fatal(err)
-			}
-			sqlDB, _ := db.DB()
-			defer sqlDB.Close()
+			db, sqlDB := migratedTo(t, driver, 2)
 			ctx := context.Background()
-			if err := models.MigrateUpTo(ctx, sqlDB, driver, 2); err != nil {
-				t.Fatal(err)
-			}
 			// Write with plain SQL: the current store may need newer tables.
 			for _, q := range []string{
 				`INSERT INTO teams (name, created_at) VALUES ('T', CURRENT_TIMESTAMP)`,
@@ -116,16 +111,8 @@ func TestMigrateFromPreviousSchema(t *testing.T) {
 func TestMigrateDuplicateNumbers(t *testing.T) {
 	for _, driver := range modelstest.Drivers() {
 		t.Run(driver, func(t *testing.T) {
-			db, err := models.Open(modelstest.Config(t, driver))
-			if err != nil {
-				t.Fatal(err)
-			}
-			sqlDB, _ := db.DB()
-			defer sqlDB.Close()
+			db, sqlDB := migratedTo(t, driver, 5)
 			ctx := context.Background()
-			if err := models.MigrateUpTo(ctx, sqlDB, driver, 5); err != nil {
-				t.Fatal(err)
-			}
 			stmts := []string{
 				`INSERT INTO teams (name, created_at) VALUES ('T', CURRENT_TIMESTAMP)`,
 				`INSERT INTO users (team_id, name, email, role, created_at) VALUES (1, 'W', 'w@example.org', 'worker', CURRENT_TIMESTAMP)`,
@@ -159,4 +146,20 @@ func TestMigrateDuplicateNumbers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// migratedTo opens a fresh database of driver migrated up to version; it is
+// closed when the test ends.
+func migratedTo(t *testing.T, driver string, version int64) (*gorm.DB, *sql.DB) {
+	t.Helper()
+	db, err := models.Open(modelstest.Config(t, driver))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqlDB, _ := db.DB()
+	t.Cleanup(func() { sqlDB.Close() })
+	if err := models.MigrateUpTo(context.Background(), sqlDB, driver, version); err != nil {
+		t.Fatal(err)
+	}
+	return db, sqlDB
 }

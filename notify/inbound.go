@@ -66,13 +66,20 @@ func (d *Dispatcher) HandleInbound(ctx context.Context, ev InboundEvent) error {
 			_, err := d.Store.AddInboundTx(tx, in)
 			return err
 		}
-		if c, shared, err = d.repliedTo(tx, c, shared, ev.RepliedToSID); err != nil {
+		var replied *models.Message // the message a quick-reply button belongs to
+		if ev.RepliedToSID != "" {
+			m, ok, err := d.Store.FindMessageBySIDTx(tx, ev.RepliedToSID)
+			if err != nil {
+				return err
+			}
+			if ok {
+				replied = &m
+			}
+		}
+		if c, shared, err = d.repliedTo(tx, c, shared, replied); err != nil {
 			return err
 		}
-		eff, err := d.effectOf(tx, c, ev)
-		if err != nil {
-			return err
-		}
+		eff := effectOf(c, ev, replied)
 		in.ClientID, in.SharedWith, in.Keyword = &c.ID, shared, eff.label
 		if eff.label == KeywordNone.String() {
 			in.Body = &body // a reply for the worker; keywords need no copy
@@ -94,15 +101,11 @@ func (d *Dispatcher) HandleInbound(ctx context.Context, ev InboundEvent) error {
 // repliedTo routes a reply on a shared number to the client whose message it
 // answers (a quick-reply button names it), when that is another of the
 // number's clients than the one last messaged.
-func (d *Dispatcher) repliedTo(tx models.Tx, c models.Client, shared []int64, sid string) (models.Client, []int64, error) {
-	if sid == "" || len(shared) == 0 {
+func (d *Dispatcher) repliedTo(tx models.Tx, c models.Client, shared []int64, replied *models.Message) (models.Client, []int64, error) {
+	if replied == nil || !slices.Contains(shared, replied.ClientID) {
 		return c, shared, nil
 	}
-	m, ok, err := d.Store.FindMessageBySIDTx(tx, sid)
-	if err != nil || !ok || !slices.Contains(shared, m.ClientID) {
-		return c, shared, err
-	}
-	other, err := d.Store.FindClientTx(tx, m.ClientID)
+	other, err := d.Store.FindClientTx(tx, replied.ClientID)
 	if err != nil {
 		return c, shared, err
 	}
@@ -117,42 +120,36 @@ func (d *Dispatcher) repliedTo(tx models.Tx, c models.Client, shared []int64, si
 
 // effectOf decides what a message does: a recognised button first, then the
 // pending number check (JA / NEE), then keywords.
-func (d *Dispatcher) effectOf(tx models.Tx, c models.Client, ev InboundEvent) (effect, error) {
+func effectOf(c models.Client, ev InboundEvent, replied *models.Message) effect {
 	name, idText, _ := strings.Cut(strings.TrimSpace(ev.ButtonPayload), ":")
 	var answered int64
 	if id, err := strconv.ParseInt(idText, 10, 64); err == nil && id > 0 {
 		answered = id
-	} else if ev.RepliedToSID != "" {
-		m, ok, err := d.Store.FindMessageBySIDTx(tx, ev.RepliedToSID)
-		if err != nil {
-			return effect{}, err
-		}
-		if ok && m.ClientID == c.ID {
-			answered = m.ID
-		}
+	} else if replied != nil && replied.ClientID == c.ID {
+		answered = replied.ID
 	}
 	switch name {
 	case PayloadNumberYes, PayloadNumberNo:
 		state := map[string]string{PayloadNumberYes: models.NumberConfirmed, PayloadNumberNo: models.NumberRejected}[name]
-		return effect{label: name, check: state, ackMsg: answered}, nil
+		return effect{label: name, check: state, ackMsg: answered}
 	case PayloadAck:
-		return effect{label: name, ackMsg: answered, keyword: KeywordAck}, nil
+		return effect{label: name, ackMsg: answered, keyword: KeywordAck}
 	case PayloadOverview:
-		return effect{label: name, ackMsg: answered, keyword: KeywordOverview}, nil
+		return effect{label: name, ackMsg: answered, keyword: KeywordOverview}
 	}
 	kw := ParseKeyword(ev.Body)
 	if c.NumberCheck == models.NumberPending {
 		switch kw {
 		case KeywordAck:
-			return effect{label: PayloadNumberYes, check: models.NumberConfirmed}, nil
+			return effect{label: PayloadNumberYes, check: models.NumberConfirmed}
 		case KeywordNo:
-			return effect{label: PayloadNumberNo, check: models.NumberRejected}, nil
+			return effect{label: PayloadNumberNo, check: models.NumberRejected}
 		}
 	}
 	if kw == KeywordNo {
 		kw = KeywordNone // "nee" to anything but the number check is just a reply
 	}
-	return effect{label: kw.String(), keyword: kw}, nil
+	return effect{label: kw.String(), keyword: kw}
 }
 
 func (d *Dispatcher) applyTx(ctx context.Context, tx models.Tx, c models.Client, shared []int64, channel string, eff effect, afterHours bool) error {

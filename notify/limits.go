@@ -16,8 +16,6 @@ const (
 	// MaxVariable is the longest WhatsApp template variable Twilio documents
 	// as safe; each is also one line.
 	MaxVariable = 255
-	// MaxTemplateBody is the longest WhatsApp template body.
-	MaxTemplateBody = 1024
 	// MaxSummaryParts is how many messages a summary may be split into.
 	MaxSummaryParts = 2
 )

@@ -38,52 +38,34 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendMessageArgs]) 
 		}
 		return river.JobSnooze(next.Sub(now))
 	}
-	skip, client, err := d.checkConsent(ctx, m)
-	if err != nil || skip {
-		return err
-	}
-	if models.NeedsConfirmedNumber(m.Kind) && !d.Store.NumberProven(client) {
-		// The number changed, or its check was started again, since this
-		// was queued: it waits, and the check's answer releases it.
-		_, err := d.Store.UpdateMessage(ctx, m.ID, func(tx models.Tx, m *models.Message, _ time.Time) error {
-			fresh, err := d.Store.FindClientTx(tx, m.ClientID)
-			switch {
-			case err != nil:
-				return err
-			case m.Final():
-				return errFinal
-			case d.Store.NumberProven(fresh):
-				return errChanged // confirmed meanwhile: send it after all
-			}
-			m.Status = models.MessageAwaitingCheck
-			return nil
-		})
-		return sendOutcome(err)
-	}
 	if err := d.Limiter.Wait(ctx); err != nil {
 		return err
 	}
-	prior := m.Attempts
+	prior, held := m.Attempts, false
 	m, err = d.Store.UpdateMessage(ctx, m.ID, func(tx models.Tx, m *models.Message, now time.Time) error {
-		// Checked again inside the transaction that hands the message over:
-		// while it waited (for the limiter) the number may have changed,
-		// the consent been withdrawn or the message been cancelled.
-		fresh, err := d.Store.FindClientTx(tx, m.ClientID)
-		if err != nil {
+		// Decided inside the transaction that hands the message over: while
+		// it was queued or waited for the limiter, the number may have
+		// changed, the consent been withdrawn or the message been cancelled.
+		c, err := d.Store.FindClientTx(tx, m.ClientID)
+		switch {
+		case err != nil:
 			return err
-		}
-		if m.Final() || m.Status == models.MessageAwaitingCheck {
+		case m.Final() || m.Status == models.MessageAwaitingCheck:
 			return errFinal
+		case !models.AnswersClient(m.Kind) && !consented(c, m.Channel):
+			m.Status, m.SkipReason, held = models.MessageSkipped, SkipNoConsent, true
+			return nil
+		case models.NeedsConfirmedNumber(m.Kind) && !d.Store.NumberProven(c):
+			// The number changed, or its check was started again, since
+			// this was queued: it waits, and the check's answer releases it.
+			m.Status, held = models.MessageAwaitingCheck, true
+			return nil
 		}
-		if !models.AnswersClient(m.Kind) && (!consented(fresh, m.Channel) ||
-			(models.NeedsConfirmedNumber(m.Kind) && !d.Store.NumberProven(fresh))) {
-			return errChanged
-		}
-		if m.Attempts == 0 && fresh.Phone != "" {
+		if m.Attempts == 0 && c.Phone != "" {
 			// The recipient is the client's number now, not when the message
 			// was queued. A retry keeps the first attempt's, so that the
 			// provider lookup before a resend searches the right number.
-			m.Recipient = fresh.Phone
+			m.Recipient = c.Phone
 		}
 		m.Attempts++
 		if m.FirstAttemptAt == nil {
@@ -92,6 +74,10 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendMessageArgs]) 
 		m.Status = models.MessageSending
 		return nil
 	})
+	if err == nil && held {
+		d.Metrics.message(m.Kind, m.Status)
+		return nil
+	}
 	if err != nil {
 		return sendOutcome(err)
 	}
@@ -113,16 +99,11 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendMessageArgs]) 
 	return d.accepted(ctx, m, res)
 }
 
-// errFinal: the message was ended (cancelled, skipped) while it waited;
-// errChanged: its client changed, so the job runs again and decides afresh.
-var (
-	errFinal   = errors.New("notify: the message ended while it waited to be sent")
-	errChanged = errors.New("notify: the client changed while the message waited to be sent; it is checked again")
-)
+// errFinal: the message was ended (cancelled, skipped) while it waited.
+var errFinal = errors.New("notify: the message ended while it waited to be sent")
 
 // sendOutcome is what a send job returns for err from its hand-over
-// transaction: nothing more to do for a message that ended, a retry for one
-// whose client changed.
+// transaction: nothing more to do for a message that ended.
 func sendOutcome(err error) error {
 	if errors.Is(err, errFinal) {
 		return nil
@@ -151,24 +132,6 @@ func (d *Dispatcher) outbound(m models.Message) OutboundMessage {
 		out.Body = *m.Body
 	}
 	return out
-}
-
-// checkConsent skips a message whose channel lost consent since it was
-// queued; it returns the client as they are now.
-func (d *Dispatcher) checkConsent(ctx context.Context, m models.Message) (bool, models.Client, error) {
-	c, err := d.Store.FindClient(ctx, m.ClientID)
-	if err != nil {
-		return false, c, err
-	}
-	if consented(c, m.Channel) || models.AnswersClient(m.Kind) {
-		return false, c, nil
-	}
-	_, err = d.Store.UpdateMessage(ctx, m.ID, func(_ models.Tx, m *models.Message, _ time.Time) error {
-		m.Status, m.SkipReason = models.MessageSkipped, SkipNoConsent
-		return nil
-	})
-	d.Metrics.message(m.Kind, models.MessageSkipped)
-	return true, c, err
 }
 
 func (d *Dispatcher) accepted(ctx context.Context, m models.Message, res SendResult) error {

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -73,8 +75,16 @@ func (t ContentTemplate) ApprovalRequest() map[string]string {
 }
 
 // Catalogue returns every WhatsApp template afspraak uses, by kind and
-// language, with sample values for the variables.
+// language, with sample values for the variables. It is built once: the
+// composer looks templates up for every message it renders.
 func Catalogue() ([]ContentTemplate, error) {
+	all, err := catalogue()
+	return slices.Clone(all), err
+}
+
+var catalogue = sync.OnceValues(buildCatalogue)
+
+func buildCatalogue() ([]ContentTemplate, error) {
 	var raw map[string]map[string]struct {
 		Body    string   `json:"body"`
 		Buttons []Button `json:"buttons"`
@@ -109,7 +119,11 @@ func catalogueSample() MessageData {
 		NextContact: &at, NextModality: "video", ClientCalls: true, SessionAt: at, MovedFrom: &was}
 }
 
-var placeholder = regexp.MustCompile(`\{\{(\d+)\}\}`)
+var (
+	placeholder    = regexp.MustCompile(`\{\{(\d+)\}\}`)
+	endsOnVariable = regexp.MustCompile(`\}\}[.!?]?$`)
+	sideBySide     = regexp.MustCompile(`\}\}\s*\{\{`)
+)
 
 // MaxTemplateBody is the longest body of a WhatsApp template, variables
 // filled in.
@@ -122,7 +136,7 @@ func (t ContentTemplate) Fill(vars map[string]string) string {
 
 // FindContentTemplate returns the catalogue's template of kind in lang.
 func FindContentTemplate(kind, lang string) (ContentTemplate, bool) {
-	all, err := Catalogue()
+	all, err := catalogue()
 	if err != nil {
 		return ContentTemplate{}, false
 	}
@@ -150,10 +164,10 @@ func (t ContentTemplate) Check() []string {
 	if len(found) != len(t.Samples) {
 		bad = append(bad, fmt.Sprintf("%d variables in the body, %d rendered", len(found), len(t.Samples)))
 	}
-	if strings.HasPrefix(body, "{{") || regexp.MustCompile(`\}\}[.!?]?$`).MatchString(body) {
+	if strings.HasPrefix(body, "{{") || endsOnVariable.MatchString(body) {
 		bad = append(bad, "the body starts or ends with a variable")
 	}
-	if regexp.MustCompile(`\}\}\s*\{\{`).MatchString(body) {
+	if sideBySide.MatchString(body) {
 		bad = append(bad, "two variables side by side")
 	}
 	// WhatsApp refuses templates that are mostly variables.

@@ -81,6 +81,7 @@ func TestNothingRevealing(t *testing.T) {
 	if n < 300 {
 		t.Fatalf("only %d variants rendered", n)
 	}
+	t.Logf("%d variants rendered", n)
 }
 
 // TestFirstLineNeutral: the first line of a message, all a lock screen

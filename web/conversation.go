@@ -19,7 +19,6 @@ type conversationRow struct {
 	models.ConversationItem
 	Status string   // ours: a key under "status."
 	Media  []string // the client's: a key under "media." per attachment
-	Unseen bool     // an alert of this client's that nobody marked seen
 }
 
 // conversationData is the conversation section of the client page.
@@ -31,13 +30,6 @@ type conversationData struct {
 	Draft        models.Answer // what the worker wrote, kept when it was refused
 }
 
-// unseenAlert reports whether reply r still asks for the worker of client
-// id. A reply from a shared number counts for the client it was routed to
-// only: that is the one whose "Gezien" marks it seen.
-func unseenAlert(r models.InboundMessage, id int64) bool {
-	return r.Alert != "" && r.SeenAt == nil && r.ClientID != nil && *r.ClientID == id
-}
-
 // conversation loads the conversation with client id; draft is the answer
 // to show in the form again.
 func (h *Handler) conversation(c *fiber.Ctx, id int64, draft models.Answer) (conversationData, error) {
@@ -46,17 +38,7 @@ func (h *Handler) conversation(c *fiber.Ctx, id int64, draft models.Answer) (con
 	if err != nil {
 		return conversationData{}, err
 	}
-	replies, err := h.store.FindInbound(ctx, a, id, conversationLimit)
-	if err != nil {
-		return conversationData{}, err
-	}
-	open := map[int64]bool{}
-	for _, r := range replies {
-		if unseenAlert(r, id) {
-			open[r.ID] = true
-		}
-	}
-	d := conversationData{Unseen: len(open), Draft: draft}
+	d := conversationData{Unseen: conv.UnseenAlerts, Draft: draft}
 	if u := conv.WhatsAppOpenUntil; u != nil && u.After(time.Now()) {
 		d.WhatsAppOpen, d.OpenUntil = true, u
 	}
@@ -66,7 +48,7 @@ func (h *Handler) conversation(c *fiber.Ctx, id int64, draft models.Answer) (con
 	for _, it := range conv.Items {
 		r := conversationRow{ConversationItem: it}
 		if it.Inbound {
-			r.Media, r.Unseen = mediaKinds(it.MediaTypes, it.MediaCount), open[it.ID]
+			r.Media = mediaKinds(it.MediaTypes, it.MediaCount)
 		} else {
 			r.Status = itemStatus(it.Status)
 		}

@@ -133,7 +133,7 @@ func (h *Handler) clientReplies(ctx context.Context, a models.Actor, cl models.C
 		return err
 	}
 	for i, m := range in {
-		if unseenAlert(m, cl.ID) {
+		if m.UnseenFor(cl.ID) {
 			d.Alerts = append(d.Alerts, replyRow{InboundMessage: m, ClientName: cl.Name})
 		}
 		if i < repliesShown && m.ReceivedAt.After(weekAgo) {
